@@ -1,0 +1,110 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "sidecar",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sidecar", targets: ["sidecar"]),
+        .library(name: "SidecarCore", targets: ["SidecarCore"]),
+        .library(name: "SidecarServer", targets: ["SidecarServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        // Config, secrets, provider protocols, unified models, errors, HTTP transport, registry.
+        .target(
+            name: "SidecarCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Persistence behind protocols: SQLite (embedded default).
+        .target(
+            name: "SidecarStore",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Email family: one folder per vendor.
+        .target(
+            name: "SidecarEmail",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The few Linux calls Swift's Glibc module does not expose (prctl, SO_PEERCRED).
+        .target(name: "CSidecarSystem"),
+        // Routes, middleware, listeners, lifecycle.
+        .target(
+            name: "SidecarServer",
+            dependencies: [
+                "SidecarCore",
+                "SidecarStore",
+                "SidecarEmail",
+                "CSidecarSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The thin command-line entry point.
+        .executableTarget(
+            name: "sidecar",
+            dependencies: [
+                "SidecarServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SidecarCoreTests",
+            dependencies: ["SidecarCore", "SidecarServer"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SidecarStoreTests",
+            dependencies: ["SidecarStore"]
+        ),
+        .testTarget(
+            name: "SidecarServerTests",
+            dependencies: [
+                "SidecarServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+    ]
+)
+
+// One language mode and the same upcoming features for every target.
+for target in package.targets where target.type != .system && target.name != "CSidecarSystem" {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

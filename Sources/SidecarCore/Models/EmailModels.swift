@@ -1,0 +1,121 @@
+/// An email address with an optional display name: `Acme <noreply@acme.test>` or `a@b.test`.
+public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+    public var name: String?
+    public var address: String
+
+    public init(name: String? = nil, address: String) {
+        self.name = name
+        self.address = address
+    }
+
+    /// Parses `addr` or `Name <addr>`; `nil` when the address is not a plausible mailbox.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var name: String?
+        var address = trimmed
+        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+            address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            let display = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            let unquoted = display.hasPrefix("\""), closing = display.hasSuffix("\"")
+            name = (unquoted && closing && display.count >= 2) ? String(display.dropFirst().dropLast()) : display
+            if name?.isEmpty == true { name = nil }
+        }
+        guard Self.isPlausible(address), name.map({ !$0.contains(where: \.isNewline) }) ?? true else { return nil }
+        self.name = name
+        self.address = address
+    }
+
+    /// `local@domain.tld` with no spaces, control characters, or a second `@`.
+    static func isPlausible(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, address.utf8.count <= 254 else { return false }
+        let domain = parts[1]
+        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else { return false }
+        return !address.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" || $0.value == 0x7F }
+    }
+
+    /// The RFC 5322 form: `"Name" <addr>` or `addr`.
+    public var description: String {
+        guard let name else { return address }
+        let needsQuotes = name.contains { ",;:<>@\"()[]\\.".contains($0) }
+        return needsQuotes ? "\"\(name.replacingOccurrences(of: "\"", with: "\\\""))\" <\(address)>" : "\(name) <\(address)>"
+    }
+}
+
+/// An attachment with its bytes decoded from the request's base64.
+public struct EmailAttachment: Sendable, Hashable {
+    public var filename: String
+    public var content: [UInt8]
+    public var contentType: String
+
+    public init(filename: String, content: [UInt8], contentType: String) {
+        self.filename = filename
+        self.content = content
+        self.contentType = contentType
+    }
+}
+
+/// A validated message, ready for any email provider.
+public struct EmailMessage: Sendable, Hashable {
+    public var from: EmailAddress
+    public var to: [EmailAddress]
+    public var cc: [EmailAddress]
+    public var bcc: [EmailAddress]
+    public var replyTo: [EmailAddress]
+    public var subject: String
+    public var html: String?
+    public var text: String?
+    public var attachments: [EmailAttachment]
+    /// Extra headers, in the caller's order.
+    public var headers: [(name: String, value: String)]
+    public var tags: [String: String]
+
+    public init(
+        from: EmailAddress, to: [EmailAddress], cc: [EmailAddress] = [], bcc: [EmailAddress] = [],
+        replyTo: [EmailAddress] = [], subject: String, html: String? = nil, text: String? = nil,
+        attachments: [EmailAttachment] = [], headers: [(name: String, value: String)] = [], tags: [String: String] = [:]
+    ) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.replyTo = replyTo
+        self.subject = subject
+        self.html = html
+        self.text = text
+        self.attachments = attachments
+        self.headers = headers
+        self.tags = tags
+    }
+
+    public static func == (lhs: EmailMessage, rhs: EmailMessage) -> Bool {
+        lhs.from == rhs.from && lhs.to == rhs.to && lhs.cc == rhs.cc && lhs.bcc == rhs.bcc && lhs.replyTo == rhs.replyTo
+            && lhs.subject == rhs.subject && lhs.html == rhs.html && lhs.text == rhs.text && lhs.attachments == rhs.attachments
+            && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
+            && lhs.tags == rhs.tags
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(to)
+        hasher.combine(subject)
+    }
+
+    /// Every recipient, envelope included.
+    public var allRecipients: [EmailAddress] { to + cc + bcc }
+}
+
+/// What a provider answers for one sent message.
+public struct EmailSendResult: Sendable, Hashable, Codable {
+    /// The vendor's message id where it gives one.
+    public var id: String
+    public var provider: String
+    public var status: String
+
+    public init(id: String, provider: String, status: String = "sent") {
+        self.id = id
+        self.provider = provider
+        self.status = status
+    }
+}
+
+import Foundation
