@@ -78,7 +78,7 @@ public struct ConfigLoader: Sendable {
     private func address(_ reader: ConfigReader, _ key: String) -> ListenAddress? {
         guard let text = reader.string(key) else { return nil }
         guard let address = ListenAddress(parsing: text) else {
-            reader.problem(key, "expected host:port, got `\(text)`")
+            reader.problem(key, "expected host:port, got \(reader.quoted(key, text))")
             return nil
         }
         return address
@@ -91,7 +91,7 @@ public struct ConfigLoader: Sendable {
             if text.count >= 3, text.count <= 4, let parsed = UInt16(text, radix: 8), parsed <= 0o777 {
                 mode = parsed
             } else {
-                reader.problem("socket_mode", "expected an octal file mode such as \"0660\", got `\(text)`")
+                reader.problem("socket_mode", "expected an octal file mode such as \"0660\", got \(reader.quoted("socket_mode", text))")
             }
         }
         let socket = reader.string("socket") ?? "./run/sidecar.sock"
@@ -142,7 +142,7 @@ public struct ConfigLoader: Sendable {
         var settings: [String: String] = [:]
         if family == .email, let from = reader.string("from") {
             if EmailAddress(parsing: from) == nil {
-                reader.problem("from", "`\(from)` is not a valid sender (expected `Name <address>` or `address`)")
+                reader.problem("from", "\(reader.quoted("from", from)) is not a valid sender (expected `Name <address>` or `address`)")
             }
             settings["from"] = from
         }

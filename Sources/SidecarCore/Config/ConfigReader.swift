@@ -44,7 +44,7 @@ public struct ConfigReader {
     init(path: String, node: Node?, line: Int?, diagnostics: ConfigDiagnostics, resolver: SecretReferenceResolver) {
         self.path = path
         self.mapping = node?.mapping
-        self.line = node?.mark?.line ?? line
+        self.line = line ?? node?.mark?.line
         self.diagnostics = diagnostics
         self.resolver = resolver
     }
@@ -72,12 +72,18 @@ public struct ConfigReader {
     /// Whether `key` is present with a non-null value.
     public func has(_ key: String) -> Bool { node(key) != nil }
 
-    /// The line of `key`'s value, or of this mapping when the key is absent.
+    /// The line of `key`, or of this mapping when the key is absent.
     public func line(of key: String) -> Int? {
         if let entry = mapping?.first(where: { $0.key.scalar?.string == key }) {
-            return entry.value.mark?.line ?? entry.key.mark?.line
+            return entry.key.mark?.line ?? entry.value.mark?.line
         }
         return line
+    }
+
+    /// `value` quoted for a problem message, unless it came from a secret reference: then the
+    /// message says so instead of echoing it.
+    public func quoted(_ key: String, _ value: String) -> String {
+        diagnostics.referencePaths.contains(keyPath(key)) ? "the value from its reference" : "`\(value.prefix(200))`"
     }
 
     /// Records a problem at `key` (or at this mapping when `key` is nil).

@@ -36,7 +36,7 @@ public struct SecretReferenceResolver: Sendable {
 
     /// Whether `text` contains a reference at all (checked without resolving it).
     public static func containsReference(_ text: String) -> Bool {
-        text.contains("${env:") || text.contains("${file:")
+        text.contains("${")
     }
 
     /// Resolves every reference in `text`; throws a message naming the failing reference.

@@ -90,7 +90,7 @@ extension EmailSendRequest {
         let subject = self.subject ?? ""
         if subject.trimmingCharacters(in: .whitespaces).isEmpty { problem("subject", "is required") }
         if subject.count > limits.maxSubjectLength { problem("subject", "at most \(limits.maxSubjectLength) characters") }
-        if subject.contains(where: { $0 == "\r" || $0 == "\n" }) { problem("subject", "must not contain line breaks") }
+        if subject.containsLineBreak { problem("subject", "must not contain line breaks") }
         if (html ?? "").isEmpty, (text ?? "").isEmpty { problem("html", "at least one of html or text is required") }
 
         var decoded: [EmailAttachment] = []
@@ -119,7 +119,7 @@ extension EmailSendRequest {
                 problem("headers.\(name)", "is not a valid header name")
             } else if Self.reservedHeaders.contains(name.lowercased()) {
                 problem("headers.\(name)", "is set by the message fields, not by headers")
-            } else if value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            } else if value.containsLineBreak {
                 problem("headers.\(name)", "must not contain line breaks")
             } else {
                 headerList.append((name, value))
@@ -134,5 +134,12 @@ extension EmailSendRequest {
             from: sender, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject,
             html: html.flatMap { $0.isEmpty ? nil : $0 }, text: text.flatMap { $0.isEmpty ? nil : $0 },
             attachments: decoded, headers: headerList, tags: tags ?? [:])
+    }
+}
+
+extension String {
+    /// Whether the text holds a CR or LF anywhere (checked on scalars: `"\r\n"` is one Character).
+    var containsLineBreak: Bool {
+        unicodeScalars.contains { $0 == "\r" || $0 == "\n" }
     }
 }
