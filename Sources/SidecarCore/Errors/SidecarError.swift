@@ -72,6 +72,8 @@ public struct SidecarError: Error, Sendable, Equatable {
     public var retryable: Bool
     /// Seconds to wait before retrying, passed on as `Retry-After`.
     public var retryAfterSeconds: Int?
+    /// Every problem, when there are several (a rejected configuration).
+    public var problems: [String]?
 
     public init(
         _ code: Code, _ message: String, provider: String? = nil, providerStatus: Int? = nil,

@@ -15,7 +15,8 @@ enum JSONResponse {
     static func error(_ error: SidecarError, requestID: String) -> Response {
         let body = ErrorBody(error: .init(
             code: error.code.description, message: error.message, provider: error.provider,
-            providerStatus: error.providerStatus, retryable: error.retryable, requestID: requestID))
+            providerStatus: error.providerStatus, retryable: error.retryable, requestID: requestID,
+            problems: error.problems))
         var response = (try? make(body, status: HTTPResponse.Status(code: error.code.httpStatus)))
             ?? Response(status: .internalServerError)
         if let seconds = error.retryAfterSeconds {
@@ -32,8 +33,9 @@ enum JSONResponse {
             var providerStatus: Int?
             var retryable: Bool
             var requestID: String
+            var problems: [String]? = nil
             enum CodingKeys: String, CodingKey {
-                case code, message, provider, providerStatus = "provider_status", retryable, requestID = "request_id"
+                case code, message, provider, providerStatus = "provider_status", retryable, requestID = "request_id", problems
             }
         }
         var error: Detail

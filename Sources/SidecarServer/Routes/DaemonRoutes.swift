@@ -60,7 +60,9 @@ struct DaemonRoutes {
             if !restartRequired.isEmpty { body["restart_required"] = .array(restartRequired.map { .string($0) }) }
             return try JSONResponse.make(JSONValue.object(body))
         case .rejected(let problems):
-            throw SidecarError.invalidRequest("configuration rejected, the old one is kept: " + problems.joined(separator: "; "))
+            var error = SidecarError.invalidRequest("configuration rejected, the old one is kept: " + problems.joined(separator: "; "))
+            error.problems = problems
+            throw error
         }
     }
 }
