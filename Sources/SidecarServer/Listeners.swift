@@ -18,7 +18,11 @@ struct Listeners {
         let router = Router(context: SidecarRequestContext.self)
         let paths = DaemonRoutes.paths + EmailRoutes.paths
         router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: Set(paths)))
-        if requireBearer { router.add(middleware: BearerTokenMiddleware()) }
+        if requireBearer {
+            router.add(middleware: BearerTokenMiddleware())
+        } else {
+            router.add(middleware: PeerCredentialMiddleware())
+        }
         let idempotency = IdempotentExecution(store: store)
         DaemonRoutes(metrics: metrics, reloader: reloader).register(on: router)
         EmailRoutes(idempotency: idempotency).register(on: router)

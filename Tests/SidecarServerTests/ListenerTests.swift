@@ -166,3 +166,24 @@ struct ListenerTests {
 }
 
 import Synchronization
+
+@Suite("Peer credentials")
+struct PeerCredentialTests {
+    @Test func callersOutsideAllowedUIDsAreRefused() async throws {
+        try await LiveDaemon.run(config: { LiveDaemon.config($0, listen: "  allowed_uids: [4242424]") }) { client, captured, _ in
+            let refused = try await client.post("/email/send", #"{"to": "a@example.com", "subject": "s", "text": "t"}"#)
+            #expect(refused.status == 401)
+            #expect(refused.errorCode == "unauthorized")
+            #expect(refused.errorMessage == "uid \(getuid()) is not allowed on this socket (listen.allowed_uids)")
+            #expect(captured.all.isEmpty)
+        }
+    }
+
+    @Test func callersInAllowedUIDsAreServed() async throws {
+        try await LiveDaemon.run(config: { LiveDaemon.config($0, listen: "  allowed_uids: [4242424, \(getuid())]") }) { client, captured, _ in
+            let served = try await client.post("/email/send", #"{"to": "a@example.com", "subject": "s", "text": "t"}"#)
+            #expect(served.status == 200)
+            #expect(captured.all.count == 1)
+        }
+    }
+}

@@ -81,7 +81,6 @@ public actor ConfigReloader {
         var keys: [String] = []
         if old.listen.socket != new.listen.socket { keys.append("listen.socket") }
         if old.listen.socketMode != new.listen.socketMode { keys.append("listen.socket_mode") }
-        if old.listen.allowedUIDs != new.listen.allowedUIDs { keys.append("listen.allowed_uids") }
         if old.listen.tcp != new.listen.tcp { keys.append("listen.tcp") }
         if old.webhooksListen != new.webhooksListen { keys.append("webhooks_listen") }
         if old.metricsListen != new.metricsListen { keys.append("metrics_listen") }
