@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Persistence behind protocols: SQLite (embedded default).
@@ -52,6 +53,9 @@ let package = Package(
             dependencies: [
                 "SidecarCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         // The few Linux calls Swift's Glibc module does not expose (prctl, SO_PEERCRED).
@@ -95,6 +99,8 @@ let package = Package(
             name: "SidecarServerTests",
             dependencies: [
                 "SidecarServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -50,8 +50,13 @@ log "OpenAPI description (docs/openapi.yaml) is valid OpenAPI 3.1"
 log "OpenAPI description covers every route the server registers"
 "$VENV/bin/python" scripts/check_openapi_routes.py docs/openapi.yaml Sources/SidecarServer
 
-# Peers of later vendor families are started here with start_peer, each on its own port, and
-# passed to the tests through SIDECAR_TEST_* environment variables.
+# Peers, each on its own port, passed to the tests through SIDECAR_TEST_* variables. With
+# SIDECAR_REQUIRE_PEERS=1 a test whose peer is missing fails instead of being skipped.
+export SIDECAR_REQUIRE_PEERS=1
+start_peer fake-resend 47025 "$VENV/bin/python" scripts/peers/fake_resend.py --port 47025
+export SIDECAR_TEST_RESEND_URL=http://127.0.0.1:47025
+start_peer fake-sendgrid 47026 "$VENV/bin/python" scripts/peers/fake_sendgrid.py --port 47026
+export SIDECAR_TEST_SENDGRID_URL=http://127.0.0.1:47026
 
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true

@@ -4,5 +4,7 @@ import SidecarCore
 public enum EmailProviders {
     public static let all: [ProviderFactory<any EmailProvider>] = [
         ProviderFactory(ConsoleEmailProvider.self),
+        ProviderFactory(ResendEmailProvider.self),
+        ProviderFactory(SendGridEmailProvider.self),
     ]
 }

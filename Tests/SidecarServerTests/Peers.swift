@@ -1,0 +1,99 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SidecarCore
+import Testing
+
+/// The test peers that scripts/test.sh starts, found through `SIDECAR_TEST_*` variables.
+///
+/// A test that needs a peer is enabled when its variable is set. scripts/test.sh also sets
+/// `SIDECAR_REQUIRE_PEERS=1`, and then ``PeerAvailabilityTests`` fails for any missing peer, so
+/// CI can never skip those tests silently.
+enum Peers {
+    static let environment = ProcessInfo.processInfo.environment
+    static let all = ["SIDECAR_TEST_RESEND_URL", "SIDECAR_TEST_SENDGRID_URL"]
+
+    static var resend: String? { environment["SIDECAR_TEST_RESEND_URL"] }
+    static var sendgrid: String? { environment["SIDECAR_TEST_SENDGRID_URL"] }
+    static var required: Bool { environment["SIDECAR_REQUIRE_PEERS"] == "1" }
+}
+
+@Suite("Test peers")
+struct PeerAvailabilityTests {
+    @Test(.enabled(if: Peers.required, "only when scripts/test.sh runs the suite"))
+    func everyPeerIsRunning() {
+        for name in Peers.all {
+            #expect(Peers.environment[name] != nil, "\(name) is not set: scripts/test.sh did not start that peer")
+        }
+    }
+}
+
+/// One namespace of a vendor fake (scripts/peers/fakebase.py): its own API key, injected
+/// failures, and the calls it received.
+struct FakeVendorNamespace: Sendable {
+    let root: String
+    let name: String
+    let apiKey: String
+
+    /// Registers a fresh namespace; `inject` lists failures the fake answers first, in order.
+    static func create(at root: String, apiKey: String, inject: [[String: JSONValue]] = []) async throws -> FakeVendorNamespace {
+        let name = "t" + UUID().uuidString.prefix(12).lowercased()
+        let config: JSONValue = .object(["api_key": .string(apiKey), "inject": .array(inject.map { .object($0) })])
+        var request = HTTPClientRequest(url: "\(root)/_ns/\(name)")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(config)))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        return FakeVendorNamespace(root: root, name: name, apiKey: apiKey)
+    }
+
+    /// The base URL the daemon is pointed at.
+    var baseURL: String { "\(root)/ns/\(name)" }
+
+    func fetch(_ what: String) async throws -> JSONValue {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(root)/_ns/\(name)/\(what)"), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))
+    }
+
+    /// Raw calls: method, path, headers, body.
+    func requests() async throws -> [JSONValue] {
+        guard case .array(let items) = try await fetch("requests") else { return [] }
+        return items
+    }
+
+    /// Accepted messages in the shape every email peer reports.
+    func messages() async throws -> [DeliveredEmail] {
+        let data = try JSONEncoder().encode(try await fetch("messages"))
+        return try JSONDecoder().decode([DeliveredEmail].self, from: data)
+    }
+}
+
+import NIOFoundationCompat
+
+/// A message as a peer received it, in one shape for every email vendor.
+struct DeliveredEmail: Decodable, Sendable, Equatable {
+    struct Attachment: Decodable, Sendable, Equatable {
+        var filename: String
+        var contentType: String?
+        var sha256: String?
+        var size: Int?
+        enum CodingKeys: String, CodingKey { case filename, contentType = "content_type", sha256, size }
+    }
+
+    var from: String
+    var to: [String]
+    var cc: [String]
+    var bcc: [String]
+    var replyTo: [String]
+    var subject: String
+    var text: String?
+    var html: String?
+    var attachments: [Attachment]
+    var headers: [String: String]
+    var tags: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case from, to, cc, bcc, replyTo = "reply_to", subject, text, html, attachments, headers, tags
+    }
+}
