@@ -36,7 +36,7 @@ def rebuild(body):
         for bcc in entry.get("bcc", []):
             p.add_bcc(Bcc(bcc["email"], bcc.get("name")))
         if "subject" in entry:
-            p.subject = Subject(entry["subject"])
+            p.subject = entry["subject"]
         mail.add_personalization(p)
     for content in body.get("content", []):
         mail.add_content(Content(content["type"], content["value"]))
@@ -58,7 +58,7 @@ def rebuild(body):
 
 def canonical(mail):
     mail = dict(mail)
-    for field in ("attachments", "categories"):
+    for field in ("attachments", "categories", "personalizations"):
         if field in mail:
             mail[field] = sorted(mail[field], key=lambda item: json.dumps(item, sort_keys=True))
     return mail
@@ -102,7 +102,8 @@ class FakeSendGrid(FakeVendor):
             reference = rebuild(body)
         except (KeyError, TypeError, ValueError) as exc:
             return error(None, f"Bad Request: {exc}")
-        # The library inserts attachments and categories at the front: their order carries no meaning.
+        # The library inserts attachments, categories and personalizations at the front: their order
+    # carries no meaning.
         if canonical(reference) != canonical(body):
             return error(None, f"The body differs from what the sendgrid library builds: {reference}")
         return None
