@@ -102,8 +102,8 @@ class FakeSendGrid(FakeVendor):
             reference = rebuild(body)
         except (KeyError, TypeError, ValueError) as exc:
             return error(None, f"Bad Request: {exc}")
-        # The library inserts attachments, categories and personalizations at the front: their order
-    # carries no meaning.
+        # The library inserts attachments, categories and personalizations at the front: their
+        # order carries no meaning.
         if canonical(reference) != canonical(body):
             return error(None, f"The body differs from what the sendgrid library builds: {reference}")
         return None
