@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -56,6 +57,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // The few Linux calls Swift's Glibc module does not expose (prctl, SO_PEERCRED).
@@ -90,6 +93,10 @@ let package = Package(
             name: "SidecarCoreTests",
             dependencies: ["SidecarCore", "SidecarServer"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SidecarEmailTests",
+            dependencies: ["SidecarEmail", "SidecarCore"]
         ),
         .testTarget(
             name: "SidecarStoreTests",

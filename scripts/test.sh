@@ -57,6 +57,10 @@ start_peer fake-resend 47025 "$VENV/bin/python" scripts/peers/fake_resend.py --p
 export SIDECAR_TEST_RESEND_URL=http://127.0.0.1:47025
 start_peer fake-sendgrid 47026 "$VENV/bin/python" scripts/peers/fake_sendgrid.py --port 47026
 export SIDECAR_TEST_SENDGRID_URL=http://127.0.0.1:47026
+start_peer smtp 47027 "$VENV/bin/python" scripts/peers/smtp_server.py \
+  --starttls-port 47587 --implicit-port 47465 --control-port 47027 --cert-dir "$RUN"
+export SIDECAR_TEST_SMTP_CONTROL_URL=http://127.0.0.1:47027 SIDECAR_TEST_SMTP_STARTTLS_PORT=47587
+export SIDECAR_TEST_SMTP_IMPLICIT_PORT=47465 SIDECAR_TEST_SMTP_CA_FILE=$RUN/smtp-cert.pem
 
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true

@@ -6,5 +6,6 @@ public enum EmailProviders {
         ProviderFactory(ConsoleEmailProvider.self),
         ProviderFactory(ResendEmailProvider.self),
         ProviderFactory(SendGridEmailProvider.self),
+        ProviderFactory(SMTPEmailProvider.self),
     ]
 }

@@ -10,11 +10,13 @@ struct EmailTarget: Sendable, CustomTestStringConvertible {
         var delivered: @Sendable (CapturedLines) async throws -> [DeliveredEmail]
     }
 
+    /// The provider name the daemon answers with.
     var name: String
+    var label: String? = nil
     var available: Bool
     var prepare: @Sendable () async throws -> Prepared
 
-    var testDescription: String { name }
+    var testDescription: String { label ?? name }
 
     static let console = EmailTarget(name: "console", available: true) {
         Prepared(block: "provider: console") { captured in
@@ -36,7 +38,25 @@ struct EmailTarget: Sendable, CustomTestStringConvertible {
         }
     }
 
-    static let all: [EmailTarget] = [.console, .resend, .sendgrid]
+    static func smtp(implicitTLS: Bool) -> EmailTarget {
+        EmailTarget(name: "smtp", label: implicitTLS ? "smtp (implicit TLS)" : "smtp (STARTTLS)", available: Peers.smtp != nil) {
+            let peer = Peers.smtp!
+            let fake = try await FakeVendorNamespace.create(at: peer.control, apiKey: "pw-\(UUID().uuidString.prefix(8))")
+            let block = """
+                provider: smtp
+                  smtp:
+                    host: localhost
+                    port: \(implicitTLS ? peer.implicitPort : peer.startTLSPort)
+                    tls: \(implicitTLS ? "implicit" : "starttls")
+                    username: \(fake.name)
+                    password: \(fake.apiKey)
+                    ca_file: \(peer.caFile)
+                """
+            return Prepared(block: block) { _ in try await fake.messages() }
+        }
+    }
+
+    static let all: [EmailTarget] = [.console, .resend, .sendgrid, .smtp(implicitTLS: false), .smtp(implicitTLS: true)]
 }
 
 /// The email conformance suite: written once, run against every provider and its peer.
@@ -98,7 +118,8 @@ struct EmailConformanceTests {
             #expect(message.bcc == ["dave@example.com"])
             #expect(message.replyTo == ["help@acme.test"])
             #expect(message.subject == "Grüße — your receipt ✓")
-            #expect(message.text?.replacingOccurrences(of: "\r\n", with: "\n") == "Hello Ada,\n.a line starting with a dot\n\nBye ✓")
+            #expect(message.text?.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .newlines)
+                == "Hello Ada,\n.a line starting with a dot\n\nBye ✓")
             #expect(message.html?.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .newlines) == "<p>Hello <b>Ada</b> ✓</p>")
             #expect(message.headers["X-Campaign"] == "spring-1")
             #expect(message.tags["kind"] == "receipt")

@@ -11,10 +11,28 @@ import Testing
 /// CI can never skip those tests silently.
 enum Peers {
     static let environment = ProcessInfo.processInfo.environment
-    static let all = ["SIDECAR_TEST_RESEND_URL", "SIDECAR_TEST_SENDGRID_URL"]
+    static let all = [
+        "SIDECAR_TEST_RESEND_URL", "SIDECAR_TEST_SENDGRID_URL", "SIDECAR_TEST_SMTP_CONTROL_URL", "SIDECAR_TEST_SMTP_STARTTLS_PORT",
+        "SIDECAR_TEST_SMTP_IMPLICIT_PORT", "SIDECAR_TEST_SMTP_CA_FILE",
+    ]
 
     static var resend: String? { environment["SIDECAR_TEST_RESEND_URL"] }
     static var sendgrid: String? { environment["SIDECAR_TEST_SENDGRID_URL"] }
+
+    /// The aiosmtpd peer: its control URL, ports and the CA file of its certificate (for `localhost`).
+    struct SMTP: Sendable {
+        var control: String
+        var startTLSPort: String
+        var implicitPort: String
+        var caFile: String
+    }
+
+    static var smtp: SMTP? {
+        guard let control = environment["SIDECAR_TEST_SMTP_CONTROL_URL"], let startTLS = environment["SIDECAR_TEST_SMTP_STARTTLS_PORT"],
+              let implicit = environment["SIDECAR_TEST_SMTP_IMPLICIT_PORT"], let ca = environment["SIDECAR_TEST_SMTP_CA_FILE"]
+        else { return nil }
+        return SMTP(control: control, startTLSPort: startTLS, implicitPort: implicit, caFile: ca)
+    }
     static var required: Bool { environment["SIDECAR_REQUIRE_PEERS"] == "1" }
 }
 
