@@ -65,6 +65,16 @@ struct FakeVendorNamespace: Sendable {
         return FakeVendorNamespace(root: root, name: name, apiKey: apiKey)
     }
 
+    /// Makes the fake demand another key from now on (the namespace starts afresh).
+    func replaceKey(with apiKey: String) async throws -> FakeVendorNamespace {
+        let config: JSONValue = .object(["api_key": .string(apiKey)])
+        var request = HTTPClientRequest(url: "\(root)/_ns/\(name)")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(config)))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return FakeVendorNamespace(root: root, name: name, apiKey: apiKey)
+    }
+
     /// The base URL the daemon is pointed at.
     var baseURL: String { "\(root)/ns/\(name)" }
 
