@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sidecar", targets: ["sidecar"]),
+        .executable(name: "sidecar-loadgen", targets: ["sidecar-loadgen"]),
         .library(name: "SidecarCore", targets: ["SidecarCore"]),
         .library(name: "SidecarServer", targets: ["SidecarServer"]),
     ],
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Config, secrets, provider protocols, unified models, errors, HTTP transport, registry.
@@ -87,6 +89,17 @@ let package = Package(
             dependencies: [
                 "SidecarServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The load generator of the benchmarks (scripts/bench.sh).
+        .executableTarget(
+            name: "sidecar-loadgen",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
