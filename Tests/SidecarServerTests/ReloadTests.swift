@@ -39,6 +39,17 @@ struct ReloadTests {
         return false
     }
 
+    /// Polls `GET /config` until `condition` holds (or 10 s pass); answers the last body.
+    static func waitForConfig(_ client: SocketClient, _ condition: (JSONValue?) -> Bool) async throws -> JSONValue? {
+        var json: JSONValue?
+        for _ in 0..<200 {
+            json = try await client.call(.GET, "/config").json
+            if condition(json) { return json }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return json
+    }
+
     struct Outcome: Sendable {
         var status: Int
         var provider: String?
@@ -136,11 +147,10 @@ struct ReloadTests {
 
             // A broken file: the watcher's reload fails, the old set keeps serving.
             try directory.write("sidecar.yaml", good.replacingOccurrences(of: "  from:", with: "  frm:"))
-            try await Task.sleep(for: .milliseconds(600))
-            var config = try await client.call(.GET, "/config")
-            #expect(config.json?["last_reload"]?["ok"] == .bool(false))
-            #expect(config.json?["last_reload"]?["error"]?.stringValue?.contains("email.frm: unknown key (did you mean `from`?)") == true)
-            #expect(config.json?["version"]?.stringValue == original)
+            var config = try await Self.waitForConfig(client) { $0?["last_reload"]?["ok"] == .bool(false) }
+            #expect(config?["last_reload"]?["ok"] == .bool(false))
+            #expect(config?["last_reload"]?["error"]?.stringValue?.contains("email.frm: unknown key (did you mean `from`?)") == true)
+            #expect(config?["version"]?.stringValue == original)
             let during = try await client.post("/email/send", #"{"to": "a@example.com", "subject": "s", "text": "t"}"#)
             #expect(during.status == 200)
             #expect(during.headers["X-Sidecar-Config-Version"].first == original)
@@ -148,19 +158,19 @@ struct ReloadTests {
             // A good file whose secret file is gone: rejected too, naming the file.
             try FileManager.default.removeItem(atPath: keyFile.withLock { $0 })
             try directory.write("sidecar.yaml", good.replacingOccurrences(of: "noreply@", with: "hello@"))
-            try await Task.sleep(for: .milliseconds(600))
-            config = try await client.call(.GET, "/config")
-            #expect(config.json?["last_reload"]?["ok"] == .bool(false))
-            #expect(config.json?["last_reload"]?["error"]?.stringValue?.contains("email.resend.api_key: cannot read secret file") == true)
+            config = try await Self.waitForConfig(client) {
+                $0?["last_reload"]?["error"]?.stringValue?.contains("cannot read secret file") == true
+            }
+            #expect(config?["last_reload"]?["ok"] == .bool(false))
+            #expect(config?["last_reload"]?["error"]?.stringValue?.contains("email.resend.api_key: cannot read secret file") == true)
             #expect(try await client.post("/email/send", #"{"to": "a@example.com", "subject": "s", "text": "t"}"#).status == 200)
 
             // The secret file is back: the change is picked up.
             try resend.apiKey.write(toFile: keyFile.withLock { $0 }, atomically: true, encoding: .utf8)
-            try await Task.sleep(for: .milliseconds(600))
-            config = try await client.call(.GET, "/config")
-            #expect(config.json?["last_reload"]?["ok"] == .bool(true))
-            #expect(config.json?["version"]?.stringValue != original)
-            #expect(config.json?["email"]?["from"] == .string("Acme <hello@acme.test>"))
+            config = try await Self.waitForConfig(client) { $0?["last_reload"]?["ok"] == .bool(true) }
+            #expect(config?["last_reload"]?["ok"] == .bool(true))
+            #expect(config?["version"]?.stringValue != original)
+            #expect(config?["email"]?["from"] == .string("Acme <hello@acme.test>"))
         }
     }
 
