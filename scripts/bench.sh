@@ -58,11 +58,14 @@ echo "==> daemon memory after 64 connections: RssAnon $(status RssAnon), VmRSS $
 
 echo "==> /email/send (console), open loop at 1,000 req/s: without, then with a reload every 100 ms"
 load --path /email/send --method POST --body "$SEND" -c 16 --rate 1000 --label "send 1000/s, no reload"
-( while true; do curl -s --unix-socket "$WORK/sidecar.sock" -X POST http://localhost/config/reload >/dev/null; sleep 0.1; done ) &
+# The reloads come from a second generator on its own connection: 10 per second, no process spawns.
+"$BIN/sidecar-loadgen" --unix "$WORK/sidecar.sock" --path /config/reload --method POST -c 1 --rate 10 \
+  -d "$((SECONDS_PER_RUN + 2))" --warmup 0 --label "reloads" >"$OUT/reloads.txt" &
 RELOADER=$!
 PIDS+=($RELOADER)
 load --path /email/send --method POST --body "$SEND" -c 16 --rate 1000 --label "send 1000/s, reload every 100 ms"
-kill "$RELOADER" 2>/dev/null || true
+wait "$RELOADER" || true
+cat "$OUT/reloads.txt" | tee -a "$RESULTS"
 RELOADS=$(curl -s --unix-socket "$WORK/sidecar.sock" http://localhost/metrics | awk '/^sidecar_config_reloads_total\{outcome="ok"\}/ {print $2}')
 echo "reloads applied during the run: ${RELOADS:-0}" | tee -a "$RESULTS"
 
