@@ -1,0 +1,20 @@
+import SidecarCore
+
+/// Retries an idempotent vendor call (GET, DELETE, one multipart part) while it fails with a
+/// retryable ``SidecarError`` (unreachable, 5xx, S3's `SlowDown`), with exponential backoff.
+public enum StorageRetry {
+    public static func idempotent<T: Sendable>(
+        attempts: Int = 3, baseDelay: Duration = .milliseconds(200), _ operation: () async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await operation()
+            } catch let error as SidecarError where error.retryable && attempt < attempts {
+                let wait = error.retryAfterSeconds.map { Duration.seconds(min($0, 5)) } ?? baseDelay * (1 << (attempt - 1))
+                try await Task.sleep(for: wait)
+                attempt += 1
+            }
+        }
+    }
+}
