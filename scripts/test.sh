@@ -51,7 +51,20 @@ log "OpenAPI description covers every route the server registers"
 "$VENV/bin/python" scripts/check_openapi_routes.py docs/openapi.yaml Sources/SidecarServer
 
 # Peers of later vendor families are started here with start_peer, each on its own port, and
-# passed to the tests through SIDECAR_TEST_* environment variables.
+# passed to the tests through SIDECAR_TEST_* environment variables. A test whose peer variable is
+# missing fails (rather than skips) when SIDECAR_REQUIRE_PEERS is set.
+export SIDECAR_REQUIRE_PEERS=1
+export SIDECAR_TEST_PYTHON=$VENV/bin/python SIDECAR_TEST_PEER_SCRIPTS=$ROOT/scripts/peers
+
+log "storage peers: ministack (S3 and R2), gcp-storage-emulator (GCS), a fake Google token endpoint"
+start_peer ministack 4566 env BIND_HOST=127.0.0.1 GATEWAY_PORT=4566 AUTH=true SERVICES=s3,iam,sts \
+  IOT_MTLS_ENABLED=0 SFTP_ENABLED=0 "$VENV/bin/ministack"
+read -r S3_KEY_ID S3_SECRET < <("$VENV/bin/python" scripts/peers/s3_setup.py http://127.0.0.1:4566 sidecar-s3 sidecar-r2@auto)
+export SIDECAR_TEST_S3_ENDPOINT=http://127.0.0.1:4566 SIDECAR_TEST_S3_ACCESS_KEY_ID=$S3_KEY_ID SIDECAR_TEST_S3_SECRET_ACCESS_KEY=$S3_SECRET
+start_peer gcs-emulator 9023 "$VENV/bin/gcp-storage-emulator" start -H 127.0.0.1 --port 9023 --in-memory --default-bucket sidecar-gcs
+start_peer gcs-token 9024 "$VENV/bin/python" scripts/peers/gcs_token_server.py 9024 "$RUN/gcs-service-account.json"
+export SIDECAR_TEST_GCS_ENDPOINT=http://127.0.0.1:9023 SIDECAR_TEST_GCS_CREDENTIALS=$RUN/gcs-service-account.json \
+  SIDECAR_TEST_GCS_TOKEN_STATS=http://127.0.0.1:9024/stats
 
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true

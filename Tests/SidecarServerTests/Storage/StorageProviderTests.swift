@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import SidecarCore
+import Testing
+
+/// Storage behaviour specific to one provider or to the family's configuration.
+extension StorageSuites {
+    @Suite("Storage providers")
+    struct StorageProviderTests {
+        @Test func absentFamilyAnswers503OnEveryRoute() async throws {
+            try await LiveDaemon.run { client, _, _ in
+                let calls: [(HTTPMethod, String, String?)] = [
+                    (.POST, "/storage/upload?key=a", "x"), (.GET, "/storage/download?key=a", nil),
+                    (.POST, "/storage/signed-url", #"{"key":"a"}"#), (.POST, "/storage/delete", #"{"key":"a"}"#), (.GET, "/storage/list", nil),
+                ]
+                for (method, path, body) in calls {
+                    let response = try await client.call(method, path, body: body)
+                    #expect(response.status == 503, "\(path)")
+                    #expect(response.errorCode == "provider_unavailable")
+                    #expect(response.errorMessage?.contains("storage is not configured") == true)
+                }
+            }
+        }
+
+        @Test func filesystemRefusesKeysThatLeaveTheRoot() async throws {
+            let target = StorageTarget(kind: .filesystem)
+            try await StorageConformanceTests.run(target) { client, _, _, directory in
+                for key in ["../outside.txt", "a/../../outside.txt", "/absolute", "a//b", ".sidecar/signing.key", "dir/"] {
+                    let response = try await client.upload("/storage/upload?key=\(queryEscaped(key))", text: "x")
+                    #expect(response.status == 400, "\(key)")
+                    #expect(response.errorMessage?.hasPrefix("key:") == true, "\(key)")
+                }
+                #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/outside.txt"))
+                let long = try await client.upload("/storage/upload?key=\(String(repeating: "k", count: 1025))", text: "x")
+                #expect(long.status == 400)
+                #expect(long.errorMessage?.contains("1024 bytes") == true)
+            }
+        }
+
+        @Test func declaredLengthOverTheUploadLimitIsRefusedAtOnce() async throws {
+            try await StorageConformanceTests.run(StorageTarget(kind: .filesystem), family: "  max_upload_bytes: 1024\n") { client, prefix, _, _ in
+                let response = try await client.upload("/storage/upload?key=\(prefix)big", body: GeneratedBody(size: 4096, seed: 1), contentType: "application/octet-stream")
+                #expect(response.status == 413)
+                #expect(response.errorMessage?.contains("4096 bytes is over the upload limit of 1024 bytes") == true)
+            }
+        }
+
+        @Test func filesystemSignedURLsNeedTheWebhookListener() async throws {
+            try await LiveDaemon.run(config: { LiveDaemon.config($0) + "\nstorage:\n  provider: filesystem\n  filesystem:\n    root: \($0.path)/objects\n" }) { client, _, _ in
+                let response = try await client.post("/storage/signed-url", #"{"key": "a.txt"}"#)
+                #expect(response.status == 501)
+                #expect(response.errorMessage?.contains("webhooks_listen") == true)
+            }
+        }
+
+        @Test(.enabled(if: PeerEnvironment.enabled("SIDECAR_TEST_S3_ENDPOINT")), arguments: [StorageTarget(kind: .s3), StorageTarget(kind: .r2)])
+        func aWrongSecretIsRefusedByTheSignatureCheck(target: StorageTarget) async throws {
+            let port = try freePort()
+            for name in target.variables { _ = try PeerEnvironment.value(name) }
+            try await LiveDaemon.run(config: { (try? target.config($0, webhooksPort: port, secretOverride: "not-the-secret-0123456789")) ?? "" }) { client, _, _ in
+                let upload = try await client.upload("/storage/upload?key=wrong-secret.txt", text: "x")
+                #expect(upload.status == 502, "\(upload.text)")
+                #expect(upload.errorCode == "provider_error")
+                #expect(upload.json?["error"]?["provider_status"] == .number(403))
+                #expect(upload.json?["error"]?["provider"] == .string(target.kind.rawValue))
+                #expect(!upload.text.contains("not-the-secret"))
+                let config = try await client.call(.GET, "/config")
+                #expect(!config.text.contains("not-the-secret"))
+                #expect(!config.text.contains(try PeerEnvironment.value("SIDECAR_TEST_S3_SECRET_ACCESS_KEY")))
+            }
+        }
+
+        @Test(.enabled(if: PeerEnvironment.enabled("SIDECAR_TEST_GCS_TOKEN_STATS")))
+        func gcsTokenIsExchangedOnceAndCached() async throws {
+            let stats = try PeerEnvironment.value("SIDECAR_TEST_GCS_TOKEN_STATS")
+            @Sendable func issued() async throws -> Int {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: stats), timeout: .seconds(10))
+                let body = try await response.body.collect(upTo: 4096)
+                let json = try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+                guard case .number(let count) = json["issued"] else { return -1 }
+                return Int(count)
+            }
+            try await StorageConformanceTests.run(StorageTarget(kind: .gcs)) { client, prefix, _, _ in
+                let before = try await issued()
+                for index in 0..<4 {
+                    #expect(try await client.upload("/storage/upload?key=\(prefix)\(index)", text: "x").status == 200)
+                }
+                #expect(try await client.call(.GET, "/storage/list?prefix=\(prefix)").status == 200)
+                #expect(try await issued() - before == 1, "one JWT-bearer exchange, then the cached token")
+            }
+        }
+    }
+}
