@@ -64,7 +64,7 @@ export SIDECAR_TEST_S3_ENDPOINT=http://127.0.0.1:4566 SIDECAR_TEST_S3_ACCESS_KEY
 start_peer gcs-emulator 9023 "$VENV/bin/gcp-storage-emulator" start -H 127.0.0.1 --port 9023 --in-memory --default-bucket sidecar-gcs
 start_peer gcs-token 9024 "$VENV/bin/python" scripts/peers/gcs_token_server.py 9024 "$RUN/gcs-service-account.json"
 export SIDECAR_TEST_GCS_ENDPOINT=http://127.0.0.1:9023 SIDECAR_TEST_GCS_CREDENTIALS=$RUN/gcs-service-account.json \
-  SIDECAR_TEST_GCS_TOKEN_STATS=http://127.0.0.1:9024/stats
+  SIDECAR_TEST_GCS_TOKEN_STATS=http://127.0.0.1:9024/stats SIDECAR_TEST_GCS_EMULATOR_LOG=$RUN/gcs-emulator.log
 
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true

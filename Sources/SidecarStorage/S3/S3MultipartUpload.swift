@@ -23,17 +23,12 @@ struct S3MultipartUpload: Sendable {
                 var inFlight = 0
                 var number = 0
                 while true {
-                    var part: ByteBuffer
-                    if head.readableBytes > 0 {
-                        part = head.readSlice(length: min(tuning.partSizeBytes, head.readableBytes)) ?? ByteBuffer()
-                        // A short tail of the head joins the next part, so that only the last part is small.
-                        if head.readableBytes > 0, head.readableBytes < tuning.partSizeBytes {
-                            var tail = head
-                            head = ByteBuffer()
-                            part.writeBuffer(&tail)
-                        }
-                    } else {
-                        part = try await reader.read(upTo: tuning.partSizeBytes)
+                    // Parts are cut from what was read ahead first, topped up from the body, so
+                    // that every part but the last has exactly part_size_bytes.
+                    var part = head.readSlice(length: min(tuning.partSizeBytes, head.readableBytes)) ?? ByteBuffer()
+                    if part.readableBytes < tuning.partSizeBytes {
+                        var more = try await reader.read(upTo: tuning.partSizeBytes - part.readableBytes)
+                        part.writeBuffer(&more)
                     }
                     guard part.readableBytes > 0 || number == 0 else { break }
                     if inFlight >= tuning.partConcurrency, let finished = try await group.next() {

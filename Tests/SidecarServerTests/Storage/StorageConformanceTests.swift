@@ -17,13 +17,13 @@ extension StorageSuites {
     struct StorageConformanceTests {
         /// Runs `body` against a daemon configured for `target`, each test under its own key prefix.
         static func run(
-            _ target: StorageTarget, family: String = "",
+            _ target: StorageTarget, family: String = "", vendor: [String] = [],
             _ body: @Sendable (SocketClient, String, Int, TestDirectory) async throws -> Void
         ) async throws {
             let port = try freePort()
             let prefix = "t-\(UUID().uuidString.prefix(8).lowercased())/"
             for name in target.variables { _ = try PeerEnvironment.value(name) }
-            try await LiveDaemon.run(config: { directory in (try? target.config(directory, webhooksPort: port, family: family)) ?? "" }) { client, _, directory in
+            try await LiveDaemon.run(config: { directory in (try? target.config(directory, webhooksPort: port, family: family, vendor: vendor)) ?? "" }) { client, _, directory in
                 try await body(client, prefix, port, directory)
             }
         }
@@ -65,6 +65,9 @@ extension StorageSuites {
                 if target.kind == .s3 || target.kind == .r2 {
                     // S3 gives a multipart object an ETag of `<md5 of part md5s>-<parts>`.
                     #expect(upload.json?["etag"]?.stringValue?.hasSuffix("-8") == true, "multipart upload of 8 parts expected")
+                }
+                if target.kind == .gcs {
+                    #expect(try target.emulatorSawResumableUpload(of: key), "a resumable upload session was opened")
                 }
                 let download = try await client.download("/storage/download?key=\(queryEscaped(key))")
                 let downloaded = ContinuousClock.now

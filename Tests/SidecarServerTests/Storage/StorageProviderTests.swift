@@ -92,3 +92,40 @@ extension StorageSuites {
         }
     }
 }
+
+extension StorageSuites {
+    /// Upload splitting follows each vendor block's tuning keys.
+    @Suite("Storage upload tuning")
+    struct StorageTuningTests {
+        @Test(.enabled(if: PeerEnvironment.enabled("SIDECAR_TEST_S3_ENDPOINT")), arguments: [StorageTarget(kind: .s3), StorageTarget(kind: .r2)])
+        func partSizeLargerThanTheThresholdIsHonoured(target: StorageTarget) async throws {
+            // Threshold 5 MiB, parts of 12 MiB: 20 MiB go as parts of 12 and 8 MiB.
+            let tuning = ["multipart_threshold_bytes: 5242880", "part_size_bytes: 12582912", "part_concurrency: 1"]
+            try await StorageConformanceTests.run(target, vendor: tuning) { client, prefix, _, _ in
+                let body = GeneratedBody(size: 20 << 20, seed: 42)
+                let upload = try await client.upload("/storage/upload?key=\(prefix)tuned.bin", body: body, contentType: "application/octet-stream", knownLength: false)
+                #expect(upload.status == 200, "\(upload.text)")
+                #expect(upload.json?["size"] == .number(Double(20 << 20)))
+                #expect(upload.json?["etag"]?.stringValue?.hasSuffix("-2") == true)
+                let download = try await client.download("/storage/download?key=\(prefix)tuned.bin")
+                #expect(download.sha256 == (await body.sha256()))
+            }
+        }
+
+        @Test(.enabled(if: PeerEnvironment.enabled("SIDECAR_TEST_GCS_ENDPOINT")))
+        func smallResumableChunksReassemble() async throws {
+            let target = StorageTarget(kind: .gcs)
+            let tuning = ["multipart_threshold_bytes: 262144", "part_size_bytes: 262144"]
+            try await StorageConformanceTests.run(target, vendor: tuning) { client, prefix, _, _ in
+                let key = prefix + "chunked.bin"
+                let body = GeneratedBody(size: (1 << 20) + 100, seed: 9)
+                let upload = try await client.upload("/storage/upload?key=\(queryEscaped(key))", body: body, contentType: "application/octet-stream")
+                #expect(upload.status == 200, "\(upload.text)")
+                #expect(upload.json?["size"] == .number(Double((1 << 20) + 100)))
+                #expect(try target.emulatorSawResumableUpload(of: key))
+                let download = try await client.download("/storage/download?key=\(queryEscaped(key))")
+                #expect(download.sha256 == (await body.sha256()))
+            }
+        }
+    }
+}

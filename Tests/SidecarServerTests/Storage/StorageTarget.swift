@@ -16,7 +16,7 @@ struct StorageTarget: Sendable, CustomTestStringConvertible {
         switch kind {
         case .filesystem: []
         case .s3, .r2: ["SIDECAR_TEST_S3_ENDPOINT", "SIDECAR_TEST_S3_ACCESS_KEY_ID", "SIDECAR_TEST_S3_SECRET_ACCESS_KEY", "SIDECAR_TEST_PYTHON"]
-        case .gcs: ["SIDECAR_TEST_GCS_ENDPOINT", "SIDECAR_TEST_GCS_CREDENTIALS", "SIDECAR_TEST_GCS_TOKEN_STATS"]
+        case .gcs: ["SIDECAR_TEST_GCS_ENDPOINT", "SIDECAR_TEST_GCS_CREDENTIALS", "SIDECAR_TEST_GCS_TOKEN_STATS", "SIDECAR_TEST_GCS_EMULATOR_LOG"]
         }
     }
 
@@ -32,8 +32,11 @@ struct StorageTarget: Sendable, CustomTestStringConvertible {
     /// Whether the stand-in checks signed URLs (gcp-storage-emulator checks none).
     var verifiesSignedURLs: Bool { kind != .gcs }
 
-    /// The configuration: `storage:` for this target, plus `extra` keys in its block and family.
-    func config(_ directory: TestDirectory, webhooksPort: Int, family: String = "", secretOverride: String? = nil) throws -> String {
+    /// The configuration: `storage:` for this target, with `family` lines in `storage:` and
+    /// `vendor` lines (`key: value`) in the vendor's block.
+    func config(
+        _ directory: TestDirectory, webhooksPort: Int, family: String = "", vendor: [String] = [], secretOverride: String? = nil
+    ) throws -> String {
         var storage = "storage:\n  provider: \(kind.rawValue)\n\(family)"
         switch kind {
         case .filesystem:
@@ -68,6 +71,7 @@ struct StorageTarget: Sendable, CustomTestStringConvertible {
 
                 """
         }
+        storage += vendor.map { "    \($0)\n" }.joined()
         return "webhooks_listen: 127.0.0.1:\(webhooksPort)\n" + LiveDaemon.config(directory) + "\n" + storage
     }
 
@@ -80,5 +84,11 @@ struct StorageTarget: Sendable, CustomTestStringConvertible {
             bucket, "uploads",
         ])
         return Int(output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Whether gcp-storage-emulator's request log shows a resumable session opened for `key`.
+    func emulatorSawResumableUpload(of key: String) throws -> Bool {
+        let log = try String(contentsOfFile: try PeerEnvironment.value("SIDECAR_TEST_GCS_EMULATOR_LOG"), encoding: .utf8)
+        return log.contains("uploadType=resumable&name=\(queryEscaped(key))")
     }
 }
