@@ -26,7 +26,7 @@ struct Listeners {
         let idempotency = IdempotentExecution(store: store)
         DaemonRoutes(metrics: metrics, reloader: reloader).register(on: router)
         EmailRoutes(idempotency: idempotency).register(on: router)
-        StorageRoutes().register(on: router)
+        StorageRoutes(idempotency: idempotency).register(on: router)
         return router
     }
 

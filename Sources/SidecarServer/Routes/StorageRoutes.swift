@@ -9,6 +9,7 @@ import SidecarStorage
 /// Upload and download bodies stream: the request body goes to the provider as it arrives and
 /// the vendor's body comes back as it arrives, so memory does not grow with object size.
 struct StorageRoutes {
+    let idempotency: IdempotentExecution
     /// The paths served on the application listeners.
     static let paths = ["/storage/upload", "/storage/download", "/storage/signed-url", "/storage/delete", "/storage/list"]
 
@@ -27,10 +28,18 @@ struct StorageRoutes {
     }
 
     func upload(_ request: Request, context: SidecarRequestContext) async throws -> Response {
+        let idempotencyKey = try IdempotentExecution.key(of: request)
         let (set, provider) = try Self.provider(context)
         let key = try StorageKey.validate(request.uri.queryParameters["key"].map(String.init))
-        let object = try await Self.receive(request, key: key, set: set, provider: provider)
-        return try JSONResponse.make(UploadAnswer(object: object, provider: provider.name))
+        // The body streams and cannot be hashed before the upload starts, so a repeated upload is
+        // recognised by what describes it: the object key, Content-Type and Content-Length.
+        let description = [
+            key, request.headers[.contentType] ?? "", request.headers[.contentLength] ?? "",
+        ].joined(separator: "\n")
+        return try await idempotency.run(key: idempotencyKey, request: request, body: ByteBuffer(string: description)) {
+            let object = try await Self.receive(request, key: key, set: set, provider: provider)
+            return try JSONPayload(UploadAnswer(object: object, provider: provider.name))
+        }
     }
 
     /// Streams the request body into `provider` under `key`, within `storage.max_upload_bytes`.

@@ -129,3 +129,26 @@ extension StorageSuites {
         }
     }
 }
+
+extension StorageSuites {
+    /// `Idempotency-Key` on uploads: the body streams, so the key, type and length identify a repeat.
+    @Suite("Storage upload idempotency")
+    struct StorageIdempotencyTests {
+        @Test func repeatedUploadIsReplayedAndAnotherObjectConflicts() async throws {
+            try await StorageConformanceTests.run(StorageTarget(kind: .filesystem)) { client, prefix, _, directory in
+                let headers = [("Idempotency-Key", "upload-1"), ("Content-Type", "text/plain")]
+                let first = try await client.call(.POST, "/storage/upload?key=\(prefix)a.txt", body: "first", headers: headers)
+                #expect(first.status == 200)
+                let again = try await client.call(.POST, "/storage/upload?key=\(prefix)a.txt", body: "other", headers: headers)
+                #expect(again.status == 200)
+                #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+                #expect(again.json?["etag"] == first.json?["etag"])
+                let stored = try String(contentsOfFile: "\(directory.path)/objects/\(prefix)a.txt", encoding: .utf8)
+                #expect(stored == "first", "the repeat did not reach the provider")
+                let conflict = try await client.call(.POST, "/storage/upload?key=\(prefix)b.txt", body: "first", headers: headers)
+                #expect(conflict.status == 409)
+                #expect(conflict.errorCode == "idempotency_conflict")
+            }
+        }
+    }
+}
