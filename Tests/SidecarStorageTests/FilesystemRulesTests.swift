@@ -15,6 +15,12 @@ struct FilesystemRulesTests {
             #expect(throws: SidecarError.self, "\(key)") { try layout.objectPath(key) }
         }
         #expect(try layout.metadataPath("a/b") == "/srv/objects/.sidecar/meta/a/b.json")
+        for prefix in ["", "a", "a/", "a/b", "ab/c."] {
+            #expect(throws: Never.self, "\(prefix)") { try layout.validatePrefix(prefix) }
+        }
+        for prefix in ["..", "../", "a/../", "./x", "/", "a//"] {
+            #expect(throws: SidecarError.self, "\(prefix)") { try layout.validatePrefix(prefix) }
+        }
     }
 
     @Test func keyValidation() throws {

@@ -31,6 +31,17 @@ struct FilesystemLayout: Sendable {
         return key
     }
 
+    /// Checks a listing prefix: its folders must stay inside the root like a key's.
+    func validatePrefix(_ prefix: String) throws(SidecarError) {
+        let segments = prefix.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, segment) in segments.enumerated() {
+            let isLast = index == segments.count - 1
+            if segment == ".." || segment == "." || (segment.isEmpty && !isLast) {
+                throw .invalidRequest("prefix: `.`, `..` and empty segments are not allowed with the filesystem provider")
+            }
+        }
+    }
+
     func objectPath(_ key: String) throws(SidecarError) -> String { "\(root)/\(try relativePath(of: key))" }
     func metadataPath(_ key: String) throws(SidecarError) -> String { "\(metadataDirectory)/\(try relativePath(of: key)).json" }
 

@@ -31,7 +31,7 @@ public struct FilesystemStorageProvider: StorageProvider, RegisteredProvider {
     public var name: String { Self.providerName }
     let layout: FilesystemLayout
     let publicURL: String?
-    public let signer: FilesystemURLSigner
+    let signer: FilesystemURLSigner
     let now: @Sendable () -> Date
     static let chunkSize = 256 * 1024
 
@@ -142,6 +142,7 @@ public struct FilesystemStorageProvider: StorageProvider, RegisteredProvider {
     }
 
     public func list(prefix: String, limit: Int, cursor: String?) async throws -> ObjectPage {
+        try layout.validatePrefix(prefix)
         var after: String?
         if let cursor {
             guard let key = OpaqueCursor.decode(cursor) else { throw SidecarError.invalidRequest("cursor: not a cursor this API returned") }

@@ -32,6 +32,13 @@ extension StorageSuites {
                     #expect(response.errorMessage?.hasPrefix("key:") == true, "\(key)")
                 }
                 #expect(!FileManager.default.fileExists(atPath: "\(directory.path)/outside.txt"))
+            // The test directory holds sidecar.yaml next to the storage root: a listing must not reach it.
+            for prefix in ["../", "../sidecar", "a/../../", "./", "/"] {
+                let listing = try await client.call(.GET, "/storage/list?prefix=\(queryEscaped(prefix))")
+                #expect(listing.status == 400, "\(prefix)")
+                #expect(listing.errorMessage?.hasPrefix("prefix:") == true, "\(prefix)")
+                #expect(!listing.text.contains("sidecar.yaml"))
+            }
                 let long = try await client.upload("/storage/upload?key=\(String(repeating: "k", count: 1025))", text: "x")
                 #expect(long.status == 400)
                 #expect(long.errorMessage?.contains("1024 bytes") == true)
