@@ -17,7 +17,7 @@ public struct UploadBodyReader<Body: AsyncSequence> where Body.Element == ByteBu
     /// The next `count` bytes; fewer only at the end of the body, empty once it is over.
     public mutating func read(upTo count: Int) async throws -> ByteBuffer {
         var part = ByteBuffer()
-        part.reserveCapacity(minimumWritableBytes: min(count, 1 << 20))
+        part.reserveCapacity(count)
         while part.readableBytes < count {
             if var chunk = pending, chunk.readableBytes > 0 {
                 let take = min(count - part.readableBytes, chunk.readableBytes)

@@ -23,6 +23,12 @@ struct S3MultipartUpload: Sendable {
                 var inFlight = 0
                 var number = 0
                 while true {
+                    // A free slot first, then the next part is read: at most part_concurrency parts
+                    // are held at once.
+                    if inFlight >= tuning.partConcurrency, let finished = try await group.next() {
+                        etags[finished.0] = finished.1
+                        inFlight -= 1
+                    }
                     // Parts are cut from what was read ahead first, topped up from the body, so
                     // that every part but the last has exactly part_size_bytes.
                     var part = head.readSlice(length: min(tuning.partSizeBytes, head.readableBytes)) ?? ByteBuffer()
@@ -31,10 +37,6 @@ struct S3MultipartUpload: Sendable {
                         part.writeBuffer(&more)
                     }
                     guard part.readableBytes > 0 || number == 0 else { break }
-                    if inFlight >= tuning.partConcurrency, let finished = try await group.next() {
-                        etags[finished.0] = finished.1
-                        inFlight -= 1
-                    }
                     number += 1
                     size += Int64(part.readableBytes)
                     let partNumber = number

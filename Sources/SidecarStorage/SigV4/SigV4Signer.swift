@@ -54,7 +54,9 @@ public struct SigV4Signer: Sendable {
     /// The hex SHA-256 of a payload, for `x-amz-content-sha256`.
     public static func payloadHash(_ bytes: some Sequence<UInt8>) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(bytes))
+        // Hash in place when the bytes are contiguous (a part's ByteBuffer): no copy of the part.
+        let hashedInPlace: Void? = bytes.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        if hashedInPlace == nil { hasher.update(data: Array(bytes)) }
         return SigV4Encoding.hexString(hasher.finalize())
     }
 
