@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sidecar", targets: ["sidecar"]),
+        .executable(name: "sidecar-loadgen", targets: ["sidecar-loadgen"]),
         .library(name: "SidecarCore", targets: ["SidecarCore"]),
         .library(name: "SidecarServer", targets: ["SidecarServer"]),
         .library(name: "SidecarStorage", targets: ["SidecarStorage"]),
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -22,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Config, secrets, provider protocols, unified models, errors, HTTP transport, registry.
@@ -34,6 +37,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Persistence behind protocols: SQLite (embedded default).
@@ -53,6 +57,11 @@ let package = Package(
             dependencies: [
                 "SidecarCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Storage family: one folder per vendor, plus the SigV4 signer S3 and R2 share.
@@ -98,10 +107,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The load generator of the benchmarks (scripts/bench.sh).
+        .executableTarget(
+            name: "sidecar-loadgen",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "SidecarCoreTests",
             dependencies: ["SidecarCore", "SidecarServer"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SidecarEmailTests",
+            dependencies: ["SidecarEmail", "SidecarCore"]
         ),
         .testTarget(
             name: "SidecarStoreTests",
@@ -123,6 +147,7 @@ let package = Package(
                 "SidecarServer",
                 "SidecarStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

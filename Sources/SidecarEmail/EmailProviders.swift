@@ -4,5 +4,8 @@ import SidecarCore
 public enum EmailProviders {
     public static let all: [ProviderFactory<any EmailProvider>] = [
         ProviderFactory(ConsoleEmailProvider.self),
+        ProviderFactory(ResendEmailProvider.self),
+        ProviderFactory(SendGridEmailProvider.self),
+        ProviderFactory(SMTPEmailProvider.self),
     ]
 }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 import SidecarCore
 import SidecarStore
 #if canImport(Glibc)
@@ -26,12 +27,16 @@ public final class SidecarDaemon: Sendable {
         public var handleSignals: Bool
         /// Called once the application socket accepts connections.
         public var onReady: @Sendable () async -> Void
+        /// How often the config file and its secret files are checked for changes; `nil` turns
+        /// the watcher off.
+        public var watchInterval: Duration?
 
         public init(
             configPath: String, registry: ProviderRegistry = .standard, logger: Logger,
-            console: LineWriter = .standardOutput, handleSignals: Bool = true,
+            console: LineWriter = .standardOutput, handleSignals: Bool = true, watchInterval: Duration? = .seconds(1),
             onReady: @escaping @Sendable () async -> Void = {}
         ) {
+            self.watchInterval = watchInterval
             self.configPath = configPath
             self.registry = registry
             self.logger = logger
@@ -67,8 +72,12 @@ public final class SidecarDaemon: Sendable {
                 transport: HTTPTransport(client: httpClient), logger: logger, store: store, console: options.console)
             let set = try await ProviderSet.build(loaded, registry: options.registry, context: context)
             try UnixSocketFile.prepare(path: loaded.config.listen.socket)
+            // SIGHUP is trapped now, before the socket is ready, so an early SIGHUP reloads
+            // instead of ending the process.
+            let reloadSignals = options.handleSignals ? await UnixSignalsSequence(trapping: .sighup) : nil
             return SidecarDaemon(
-                loaded: loaded, loader: loader, options: options, set: set, context: context, store: store, httpClient: httpClient)
+                loaded: loaded, loader: loader, options: options, set: set, context: context, store: store, httpClient: httpClient,
+                reloadSignals: reloadSignals)
         } catch {
             try? await httpClient.shutdown()
             try? await store.close()
@@ -78,7 +87,7 @@ public final class SidecarDaemon: Sendable {
 
     private init(
         loaded: LoadedConfig, loader: ConfigLoader, options: Options, set: ProviderSet, context: ProviderContext,
-        store: any SidecarStore, httpClient: HTTPClient
+        store: any SidecarStore, httpClient: HTTPClient, reloadSignals: UnixSignalsSequence?
     ) {
         self.loaded = loaded
         self.store = store
@@ -95,7 +104,11 @@ public final class SidecarDaemon: Sendable {
 
         // Services stop in reverse order: listeners drain first, the reaper releases providers last.
         var services: [any Service] = [RetiredProviderSetReaper(holder: holder, logger: options.logger)]
-        if options.handleSignals { services.append(ReloadSignalService(reloader: reloader)) }
+        if let reloadSignals { services.append(ReloadSignalService(signals: reloadSignals, reloader: reloader)) }
+        if let interval = options.watchInterval {
+            services.append(ConfigWatcher(
+                configPath: options.configPath, holder: holder, reloader: reloader, interval: interval, logger: options.logger))
+        }
         services.append(listeners.socketApplication(config: config.listen, onReady: options.onReady))
         if let tcp = config.listen.tcp { services.append(listeners.tcpApplication(address: tcp)) }
         if let address = config.webhooksListen { services.append(listeners.webhooksApplication(address: address)) }

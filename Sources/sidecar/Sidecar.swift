@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Seconds between checks of the config file and its secret files for changes (0 turns the watcher off).")
+    var watchInterval: Double = 1
+
     func run() async throws {
         SidecarDaemon.hardenProcess()
         let level = logLevel
@@ -39,7 +42,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "sidecar")
         let daemon: SidecarDaemon
         do {
-            daemon = try await SidecarDaemon.start(.init(configPath: config, logger: logger))
+            daemon = try await SidecarDaemon.start(.init(
+                configPath: config, logger: logger,
+                watchInterval: watchInterval > 0 ? .milliseconds(Int64(watchInterval * 1000)) : nil))
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("sidecar: configuration \(config) is not valid:\n\(error)\n".utf8))
             throw ExitCode(1)

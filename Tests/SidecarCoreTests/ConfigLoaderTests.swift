@@ -54,14 +54,14 @@ struct ConfigLoaderTests {
         #expect(Fixtures.problems("unknown-keys.yaml") == [
             "listen.sockett: unknown key (did you mean `socket`?) (line 2)",
             "emial: unknown key (did you mean `email`?) (line 3)",
-            "email.provider: is required (one of: console, fakemail) (line 5)",
+            "email.provider: is required (one of: console, resend, sendgrid, smtp, fakemail) (line 5)",
             "email.provder: unknown key (did you mean `provider`?) (line 6)",
         ])
     }
 
     @Test func unknownProviderListsTheValidOnes() {
         #expect(Fixtures.problems("unknown-provider.yaml") == [
-            "email.provider: unknown provider `mailgun` (valid: console, fakemail) (line 2)"
+            "email.provider: unknown provider `mailgun` (valid: console, resend, sendgrid, smtp, fakemail) (line 2)"
         ])
     }
 

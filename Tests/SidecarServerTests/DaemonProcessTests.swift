@@ -66,7 +66,7 @@ struct DaemonProcessTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("listen.max_body_bytes: expected an integer, got `${env:CANARY_LIMIT}` (line 4)"))
         #expect(result.stderr.contains("listen.sokcet: unknown key (did you mean `socket`?) (line 5)"))
-        #expect(result.stderr.contains("email.provider: unknown provider `smtpp` (valid: console) (line 7)"))
+        #expect(result.stderr.contains("email.provider: unknown provider `smtpp` (valid: console, resend, sendgrid, smtp) (line 7)"))
         #expect(result.stderr.contains("email.from: the value from its reference is not a valid sender"))
         for canary in ["file-canary-c0ffee", "env-canary-beef"] {
             #expect(!result.stdout.contains(canary) && !result.stderr.contains(canary))

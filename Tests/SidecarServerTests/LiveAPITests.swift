@@ -203,7 +203,7 @@ struct LiveAPITests {
             let rejected = try await client.call(.POST, "/config/reload")
             #expect(rejected.status == 400)
             #expect(rejected.errorMessage?.contains("email.provider: unknown provider `nosuch`") == true)
-            #expect(rejected.json?["error"]?["problems"] == .array([.string("email.provider: unknown provider `nosuch` (valid: console) (line 7)")]))
+            #expect(rejected.json?["error"]?["problems"] == .array([.string("email.provider: unknown provider `nosuch` (valid: console, resend, sendgrid, smtp) (line 7)")]))
             #expect(try await client.call(.GET, "/healthz").headers["X-Sidecar-Config-Version"].first == after, "the old config keeps serving")
             let config = try await client.call(.GET, "/config")
             #expect(config.json?["last_reload"]?["ok"] == .bool(false))

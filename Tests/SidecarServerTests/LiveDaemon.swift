@@ -105,7 +105,7 @@ enum LiveDaemon {
         logger.logLevel = .warning
         let daemon = try await SidecarDaemon.start(.init(
             configPath: directory.configPath, logger: logger, console: captured.writer, handleSignals: false,
-            onReady: { readyContinuation.yield() }))
+            watchInterval: .milliseconds(100), onReady: { readyContinuation.yield() }))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await daemon.run() }
             for await _ in ready { break }

@@ -1,7 +1,9 @@
 import SidecarCore
 
-/// Retries an idempotent vendor call (GET, DELETE, one multipart part) while it fails with a
-/// retryable ``SidecarError`` (unreachable, 5xx, S3's `SlowDown`), with exponential backoff.
+/// Retries opening a download while it fails with a retryable ``SidecarError`` (unreachable,
+/// 5xx, S3's `SlowDown`), with exponential backoff. Collected calls are retried by the transport
+/// itself; a streamed call is not, because its body may already be on its way to the caller —
+/// so the storage providers retry it here, only until the vendor has answered 200.
 public enum StorageRetry {
     public static func idempotent<T: Sendable>(
         attempts: Int = 3, baseDelay: Duration = .milliseconds(200), _ operation: () async throws -> T

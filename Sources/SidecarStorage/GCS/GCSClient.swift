@@ -22,23 +22,22 @@ struct GCSClient: Sendable {
         "\(endpoint)\(bucketPath)/\(SigV4Encoding.encode(key))" + (query.isEmpty ? "" : "?\(query)")
     }
 
-    /// A request to `url` carrying the bearer token.
-    func request(_ method: HTTPMethod, url: String, headers: [(String, String)] = [], body: ByteBuffer? = nil) async throws -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
+    /// A call to `url` carrying the bearer token; an idempotent one is retried by the transport
+    /// on 429, 5xx and connection failures.
+    func request(
+        _ method: HTTPMethod, url: String, headers: [(String, String)] = [], body: ByteBuffer? = nil, idempotent: Bool
+    ) async throws -> VendorCall {
+        var fields = HTTPHeaders()
         let token = try await tokens.token()
-        token.withRevealedValue { request.headers.add(name: "Authorization", value: "Bearer \($0)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.body = .bytes(body)
-            request.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
-        }
-        return request
+        token.withRevealedValue { fields.add(name: "Authorization", value: "Bearer \($0)") }
+        for (name, value) in headers { fields.add(name: name, value: value) }
+        if let body { fields.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
+        return VendorCall(method: method, url: url, headers: fields, body: body, timeout: .seconds(120), safeToRepeat: idempotent)
     }
 
     /// Sends and collects; a status outside 2xx (and `accept`) becomes the mapped error.
-    func send(_ request: HTTPClientRequest, accept: Set<Int> = []) async throws -> VendorResponse {
-        let response = try await transport.send(request, provider: Self.provider, timeout: .seconds(120))
+    func send(_ call: VendorCall, accept: Set<Int> = []) async throws -> VendorResponse {
+        let response = try await transport.execute(call, provider: Self.provider)
         guard (200..<300).contains(response.status) || accept.contains(response.status) else {
             if response.status == 401 { await tokens.invalidate() }
             throw error(status: response.status, body: response.body)

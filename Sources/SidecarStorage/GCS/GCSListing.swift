@@ -30,9 +30,7 @@ struct GCSListing: Sendable {
         if let token = position.token { query.append(("pageToken", token)) }
         if position.token == nil, let after = position.after { query.append(("startOffset", after)) }
         let url = "\(client.endpoint)\(client.bucketPath)?\(SigV4Encoding.canonicalQuery(query))"
-        let answer = try await StorageRetry.idempotent {
-            try client.decode(Answer.self, from: try await client.send(try await client.request(.GET, url: url)))
-        }
+        let answer = try client.decode(Answer.self, from: try await client.send(try await client.request(.GET, url: url, idempotent: true)))
         var items = (answer.items ?? []).filter { $0.name.hasPrefix(prefix) }
         if let after = position.after {
             items = items.filter { Array(after.utf8).lexicographicallyPrecedes(Array($0.name.utf8)) }

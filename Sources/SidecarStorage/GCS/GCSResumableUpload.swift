@@ -46,7 +46,7 @@ struct GCSResumableUpload: Sendable {
         let url = "\(client.endpoint)\(client.uploadPath)?uploadType=resumable&name=\(SigV4Encoding.encode(key))"
         let request = try await client.request(
             .POST, url: url, headers: [("X-Upload-Content-Type", contentType), ("Content-Type", "application/json")],
-            body: ByteBuffer(string: #"{"contentType":"\#(contentType.replacingOccurrences(of: "\"", with: ""))"}"#))
+            body: ByteBuffer(string: #"{"contentType":"\#(contentType.replacingOccurrences(of: "\"", with: ""))"}"#), idempotent: false)
         let response = try await client.send(request)
         guard let location = response.headers.first(name: "Location"), !location.isEmpty else {
             throw SidecarError(.providerError, "gcs did not return a resumable session", provider: GCSClient.provider, providerStatus: response.status)
@@ -57,13 +57,11 @@ struct GCSResumableUpload: Sendable {
     private func put(_ session: String, chunk: ByteBuffer, offset: Int64, total: Int64?) async throws -> VendorResponse {
         let last = offset + Int64(chunk.readableBytes) - 1
         let range = chunk.readableBytes == 0 ? "bytes */\(total ?? 0)" : "bytes \(offset)-\(last)/\(total.map(String.init) ?? "*")"
-        return try await StorageRetry.idempotent {
-            let request = try await client.request(.PUT, url: session, headers: [("Content-Range", range)], body: chunk)
-            return try await client.send(request, accept: total == nil ? [308] : [])
-        }
+        let request = try await client.request(.PUT, url: session, headers: [("Content-Range", range)], body: chunk, idempotent: true)
+        return try await client.send(request, accept: total == nil ? [308] : [])
     }
 
     private func cancel(_ session: String) async {
-        _ = try? await client.send(try await client.request(.DELETE, url: session), accept: [404, 410, 499])
+        _ = try? await client.send(try await client.request(.DELETE, url: session, idempotent: true), accept: [404, 410, 499])
     }
 }

@@ -71,7 +71,7 @@ public struct GCSStorageProvider: StorageProvider, RegisteredProvider {
         let fitsOneRequest = head.readableBytes < tuning.multipartThresholdBytes ? true : try await reader.isAtEnd()
         if fitsOneRequest {
             let url = "\(client.endpoint)\(client.uploadPath)?uploadType=media&name=\(SigV4Encoding.encode(key))"
-            let request = try await client.request(.POST, url: url, headers: [("Content-Type", contentType)], body: head)
+            let request = try await client.request(.POST, url: url, headers: [("Content-Type", contentType)], body: head, idempotent: false)
             return try client.decode(GCSClient.ObjectResource.self, from: try await client.send(request)).stored()
         }
         let upload = GCSResumableUpload(client: client, key: key, chunkSize: tuning.partSizeBytes)
@@ -79,12 +79,12 @@ public struct GCSStorageProvider: StorageProvider, RegisteredProvider {
     }
 
     public func download(key: String) async throws -> ObjectDownload {
-        let object = try await StorageRetry.idempotent {
-            try client.decode(GCSClient.ObjectResource.self, from: try await client.send(try await client.request(.GET, url: client.objectURL(key))))
-        }.stored()
+        let metadata = try await client.send(try await client.request(.GET, url: client.objectURL(key), idempotent: true))
+        let object = try client.decode(GCSClient.ObjectResource.self, from: metadata).stored()
+        var call = try await client.request(.GET, url: client.objectURL(key, query: "alt=media"), idempotent: true)
+        call.timeout = .seconds(3600)
         let response = try await StorageRetry.idempotent {
-            let response = try await client.transport.stream(
-                try await client.request(.GET, url: client.objectURL(key, query: "alt=media")), provider: name)
+            let response = try await client.transport.stream(call, provider: name)
             guard response.status == .ok else {
                 let collected = try await client.transport.collect(response, provider: name)
                 throw client.error(status: collected.status, body: collected.body)
@@ -104,9 +104,7 @@ public struct GCSStorageProvider: StorageProvider, RegisteredProvider {
     }
 
     public func delete(key: String) async throws {
-        _ = try await StorageRetry.idempotent {
-            try await client.send(try await client.request(.DELETE, url: client.objectURL(key)), accept: [404])
-        }
+        _ = try await client.send(try await client.request(.DELETE, url: client.objectURL(key), idempotent: true), accept: [404])
     }
 
     public func list(prefix: String, limit: Int, cursor: String?) async throws -> ObjectPage {

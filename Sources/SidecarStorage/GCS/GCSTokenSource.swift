@@ -43,12 +43,12 @@ actor GCSTokenSource {
     private static func exchange(account: GCSServiceAccount, transport: HTTPTransport, now: @Sendable () -> Date) async throws -> (SecretValue, Date) {
         let issued = now()
         let assertion = try account.assertion(scope: scope, now: issued)
-        var request = HTTPClientRequest(url: account.tokenURI)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         let form = "grant_type=\(SigV4Encoding.encode("urn:ietf:params:oauth:grant-type:jwt-bearer"))&assertion=\(assertion)"
-        request.body = .bytes(ByteBuffer(string: form))
-        let response = try await transport.send(request, provider: GCSStorageProvider.providerName)
+        // Asking for a token again is harmless, so the exchange is retried like a read.
+        let call = VendorCall(
+            method: .POST, url: account.tokenURI, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: form), safeToRepeat: true)
+        let response = try await transport.execute(call, provider: GCSStorageProvider.providerName)
         let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body.readableBytesView))
         guard response.status == 200, let token = answer?.accessToken, !token.isEmpty else {
             let reason = answer?.error.map { " (\($0))" } ?? ""

@@ -52,28 +52,29 @@ struct S3Client: Sendable {
     let transport: HTTPTransport
     let now: @Sendable () -> Date
 
-    /// A signed request; `body` is hashed into `x-amz-content-sha256`.
+    /// A signed call; `body` is hashed into `x-amz-content-sha256`. An idempotent call (GET,
+    /// DELETE, a PUT of an object or a part) is retried by the transport on 5xx, `SlowDown` and
+    /// connection failures; the signature stays valid for the minutes that takes.
     func request(
-        _ method: HTTPMethod, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [], body: ByteBuffer? = nil
-    ) -> HTTPClientRequest {
+        _ method: HTTPMethod, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [], body: ByteBuffer? = nil,
+        idempotent: Bool
+    ) -> VendorCall {
         let path = endpoint.path(for: key)
         let payloadHash = body.map { SigV4Signer.payloadHash($0.readableBytesView) } ?? SigV4Signer.emptyPayloadHash
         let signing = SigV4Request(method: method.rawValue, host: endpoint.hostHeader, path: path, query: query, headers: headers)
-        var request = HTTPClientRequest(url: endpoint.url(path: path, encodedQuery: SigV4Encoding.canonicalQuery(query)))
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        var fields = HTTPHeaders()
+        for (name, value) in headers { fields.add(name: name, value: value) }
         for (name, value) in signer.signedHeaders(for: signing, payloadHash: payloadHash, date: now()) {
-            request.headers.add(name: name, value: value)
+            fields.add(name: name, value: value)
         }
-        if let body {
-            request.body = .bytes(body)
-        }
-        return request
+        return VendorCall(
+            method: method, url: endpoint.url(path: path, encodedQuery: SigV4Encoding.canonicalQuery(query)), headers: fields,
+            body: body, timeout: .seconds(120), safeToRepeat: idempotent)
     }
 
     /// Sends and collects the answer; a non-2xx status becomes the mapped error unless it is in `accept`.
-    func send(_ request: HTTPClientRequest, accept: Set<Int> = []) async throws -> VendorResponse {
-        let response = try await transport.send(request, provider: provider, timeout: .seconds(120))
+    func send(_ call: VendorCall, accept: Set<Int> = []) async throws -> VendorResponse {
+        let response = try await transport.execute(call, provider: provider)
         guard (200..<300).contains(response.status) || accept.contains(response.status) else {
             throw error(status: response.status, body: response.body, headers: response.headers)
         }

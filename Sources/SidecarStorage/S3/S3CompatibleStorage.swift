@@ -19,7 +19,7 @@ struct S3CompatibleStorage: Sendable {
         let head = try await reader.read(upTo: tuning.multipartThresholdBytes)
         let fitsOnePut = head.readableBytes < tuning.multipartThresholdBytes ? true : try await reader.isAtEnd()
         if fitsOnePut {
-            let request = client.request(.PUT, key: key, headers: [("content-type", contentType)], body: head)
+            let request = client.request(.PUT, key: key, headers: [("content-type", contentType)], body: head, idempotent: true)
             let response = try await client.send(request)
             return StoredObject(
                 key: key, size: Int64(head.readableBytes), etag: Self.unquoted(response.headers.first(name: "ETag")),
@@ -30,8 +30,10 @@ struct S3CompatibleStorage: Sendable {
     }
 
     func download(key: String) async throws -> ObjectDownload {
+        var call = client.request(.GET, key: key, idempotent: true)
+        call.timeout = .seconds(3600)
         let response = try await StorageRetry.idempotent {
-            let response = try await client.transport.stream(client.request(.GET, key: key), provider: provider)
+            let response = try await client.transport.stream(call, provider: provider)
             guard response.status == .ok else {
                 let collected = try await client.transport.collect(response, provider: provider)
                 throw client.error(status: collected.status, body: collected.body, headers: collected.headers)
@@ -54,9 +56,7 @@ struct S3CompatibleStorage: Sendable {
     }
 
     func delete(key: String) async throws {
-        _ = try await StorageRetry.idempotent {
-            try await client.send(client.request(.DELETE, key: key), accept: [404])
-        }
+        _ = try await client.send(client.request(.DELETE, key: key, idempotent: true), accept: [404])
     }
 
     func list(prefix: String, limit: Int, cursor: String?) async throws -> ObjectPage {
@@ -65,7 +65,7 @@ struct S3CompatibleStorage: Sendable {
             guard let token = OpaqueCursor.decode(cursor) else { throw SidecarError.invalidRequest("cursor: not a cursor this API returned") }
             query.append(("continuation-token", token))
         }
-        let response = try await StorageRetry.idempotent { try await client.send(client.request(.GET, key: nil, query: query)) }
+        let response = try await client.send(client.request(.GET, key: nil, query: query, idempotent: true))
         guard let xml = S3XMLElement.parse(Data(response.body.readableBytesView)) else {
             throw SidecarError(.providerError, "\(provider) answered a listing that is not XML", provider: provider, providerStatus: response.status)
         }

@@ -56,7 +56,7 @@ struct S3MultipartUpload: Sendable {
     }
 
     private func create(contentType: String) async throws -> String {
-        let request = client.request(.POST, key: key, query: [("uploads", "")], headers: [("content-type", contentType)])
+        let request = client.request(.POST, key: key, query: [("uploads", "")], headers: [("content-type", contentType)], idempotent: false)
         let response = try await client.send(request)
         guard let id = S3XMLElement.parse(Data(response.body.readableBytesView))?.text("UploadId"), !id.isEmpty else {
             throw SidecarError(.providerError, "\(client.provider) did not return an upload id", provider: client.provider, providerStatus: response.status)
@@ -65,15 +65,13 @@ struct S3MultipartUpload: Sendable {
     }
 
     private func uploadPart(uploadID: String, number: Int, body: ByteBuffer) async throws -> String {
-        try await StorageRetry.idempotent {
-            let request = client.request(
-                .PUT, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)], body: body)
-            let response = try await client.send(request)
-            guard let etag = response.headers.first(name: "ETag") else {
-                throw SidecarError(.providerError, "\(client.provider) returned no ETag for part \(number)", provider: client.provider)
-            }
-            return etag
+        let request = client.request(
+            .PUT, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)], body: body, idempotent: true)
+        let response = try await client.send(request)
+        guard let etag = response.headers.first(name: "ETag") else {
+            throw SidecarError(.providerError, "\(client.provider) returned no ETag for part \(number)", provider: client.provider)
         }
+        return etag
     }
 
     private func complete(uploadID: String, etags: [Int: String]) async throws -> String? {
@@ -83,7 +81,7 @@ struct S3MultipartUpload: Sendable {
         let xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(parts.joined())</CompleteMultipartUpload>"
         let request = client.request(
             .POST, key: key, query: [("uploadId", uploadID)], headers: [("content-type", "application/xml")],
-            body: ByteBuffer(string: xml))
+            body: ByteBuffer(string: xml), idempotent: false)
         let response = try await client.send(request)
         // S3 may answer 200 with an <Error> body when completion fails late.
         let answer = S3XMLElement.parse(Data(response.body.readableBytesView))
@@ -93,10 +91,8 @@ struct S3MultipartUpload: Sendable {
         return S3CompatibleStorage.unquoted(answer?.text("ETag") ?? response.headers.first(name: "ETag"))
     }
 
-    /// Best effort: a failed abort is retried, then logged by the caller's error path only.
+    /// Best effort (retried by the transport): the original failure is what the caller sees.
     private func abort(uploadID: String) async {
-        _ = try? await StorageRetry.idempotent {
-            try await client.send(client.request(.DELETE, key: key, query: [("uploadId", uploadID)]), accept: [404])
-        }
+        _ = try? await client.send(client.request(.DELETE, key: key, query: [("uploadId", uploadID)], idempotent: true), accept: [404])
     }
 }
