@@ -202,3 +202,33 @@ extension StorageSuites {
         }
     }
 }
+
+extension StorageSuites {
+    /// Switching the storage vendor is a config change and a reload.
+    @Suite("Storage provider switch")
+    struct StorageSwitchTests {
+        @Test(.enabled(if: PeerEnvironment.enabled("SIDECAR_TEST_S3_ENDPOINT")))
+        func reloadSwitchesFromFilesystemToS3() async throws {
+            let s3 = StorageTarget(kind: .s3)
+            for name in s3.variables { _ = try PeerEnvironment.value(name) }
+            let port = try freePort()
+            try await LiveDaemon.run(config: { (try? StorageTarget(kind: .filesystem).config($0, webhooksPort: port)) ?? "" }) { client, _, directory in
+                let key = "switch-\(UUID().uuidString.prefix(8)).txt"
+                let before = try await client.upload("/storage/upload?key=\(key)", text: "on disk")
+                #expect(before.json?["provider"] == .string("filesystem"))
+
+                try directory.write("sidecar.yaml", try s3.config(directory, webhooksPort: port))
+                let reload = try await client.call(.POST, "/config/reload")
+                #expect(reload.status == 200, "\(reload.text)")
+                let ready = try await client.call(.GET, "/readyz")
+                #expect(ready.json?["providers"]?["storage"] == .string("s3"))
+
+                let after = try await client.upload("/storage/upload?key=\(key)", text: "in the bucket")
+                #expect(after.json?["provider"] == .string("s3"))
+                let download = try await client.download("/storage/download?key=\(key)")
+                #expect(download.text == "in the bucket")
+                #expect(try await client.post("/storage/delete", #"{"key": "\#(key)"}"#).status == 200)
+            }
+        }
+    }
+}
