@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "sidecar-loadgen", targets: ["sidecar-loadgen"]),
         .library(name: "SidecarCore", targets: ["SidecarCore"]),
         .library(name: "SidecarServer", targets: ["SidecarServer"]),
+        .library(name: "SidecarStorage", targets: ["SidecarStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -63,6 +64,20 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Storage family: one folder per vendor, plus the SigV4 signer S3 and R2 share.
+        .target(
+            name: "SidecarStorage",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The few Linux calls Swift's Glibc module does not expose (prctl, SO_PEERCRED).
         .target(name: "CSidecarSystem"),
         // Routes, middleware, listeners, lifecycle.
@@ -72,6 +87,7 @@ let package = Package(
                 "SidecarCore",
                 "SidecarStore",
                 "SidecarEmail",
+                "SidecarStorage",
                 "CSidecarSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,9 +132,20 @@ let package = Package(
             dependencies: ["SidecarStore"]
         ),
         .testTarget(
+            name: "SidecarStorageTests",
+            dependencies: [
+                "SidecarStorage",
+                "SidecarServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
             name: "SidecarServerTests",
             dependencies: [
                 "SidecarServer",
+                "SidecarStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -62,6 +62,18 @@ start_peer smtp 47027 "$VENV/bin/python" scripts/peers/smtp_server.py \
 export SIDECAR_TEST_SMTP_CONTROL_URL=http://127.0.0.1:47027 SIDECAR_TEST_SMTP_STARTTLS_PORT=47587
 export SIDECAR_TEST_SMTP_IMPLICIT_PORT=47465 SIDECAR_TEST_SMTP_CA_FILE=$RUN/smtp-cert.pem
 
+export SIDECAR_TEST_PYTHON=$VENV/bin/python SIDECAR_TEST_PEER_SCRIPTS=$ROOT/scripts/peers
+
+log "storage peers: ministack (S3 and R2), gcp-storage-emulator (GCS), a fake Google token endpoint"
+start_peer ministack 47566 env BIND_HOST=127.0.0.1 GATEWAY_PORT=47566 AUTH=true SERVICES=s3,iam,sts \
+  IOT_MTLS_ENABLED=0 SFTP_ENABLED=0 "$VENV/bin/ministack"
+read -r S3_KEY_ID S3_SECRET < <("$VENV/bin/python" scripts/peers/s3_setup.py http://127.0.0.1:47566 sidecar-s3 sidecar-r2@auto)
+export SIDECAR_TEST_S3_ENDPOINT=http://127.0.0.1:47566 SIDECAR_TEST_S3_ACCESS_KEY_ID=$S3_KEY_ID SIDECAR_TEST_S3_SECRET_ACCESS_KEY=$S3_SECRET
+start_peer gcs-emulator 47023 "$VENV/bin/gcp-storage-emulator" start -H 127.0.0.1 --port 47023 --in-memory --default-bucket sidecar-gcs
+start_peer gcs-token 47024 "$VENV/bin/python" scripts/peers/gcs_token_server.py 47024 "$RUN/gcs-service-account.json"
+export SIDECAR_TEST_GCS_ENDPOINT=http://127.0.0.1:47023 SIDECAR_TEST_GCS_CREDENTIALS=$RUN/gcs-service-account.json \
+  SIDECAR_TEST_GCS_TOKEN_STATS=http://127.0.0.1:47024/stats SIDECAR_TEST_GCS_EMULATOR_LOG=$RUN/gcs-emulator.log
+
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true
 if grep -E "^$ROOT/(Sources|Tests)/.*: warning:" "$RUN/build.log"; then

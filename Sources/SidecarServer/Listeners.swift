@@ -16,7 +16,7 @@ struct Listeners {
     /// The full application API.
     func apiRouter(requireBearer: Bool) -> Router<SidecarRequestContext> {
         let router = Router(context: SidecarRequestContext.self)
-        let paths = DaemonRoutes.paths + EmailRoutes.paths
+        let paths = DaemonRoutes.paths + EmailRoutes.paths + StorageRoutes.paths
         router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: Set(paths)))
         if requireBearer {
             router.add(middleware: BearerTokenMiddleware())
@@ -26,6 +26,7 @@ struct Listeners {
         let idempotency = IdempotentExecution(store: store)
         DaemonRoutes(metrics: metrics, reloader: reloader).register(on: router)
         EmailRoutes(idempotency: idempotency).register(on: router)
+        StorageRoutes(idempotency: idempotency).register(on: router)
         return router
     }
 
@@ -60,8 +61,10 @@ struct Listeners {
     /// The only listener meant to be reachable from outside the pod: never the application API.
     func webhooksApplication(address: ListenAddress) -> some Service {
         let router = Router(context: SidecarRequestContext.self)
-        router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: ["/healthz"]))
+        router.add(middleware: APIEnvelopeMiddleware(
+            holder: holder, metrics: metrics, knownPaths: Set(["/healthz"] + StorageSignedRoutes.paths)))
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        StorageSignedRoutes().register(on: router)
         let logger = self.logger
         return Application(
             router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "sidecar"),

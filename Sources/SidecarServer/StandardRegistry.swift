@@ -1,9 +1,11 @@
 import SidecarCore
 import SidecarEmail
+import SidecarStorage
 
 extension ProviderRegistry {
     /// Every provider of this build, keyed by the YAML names of CONFIG.md.
     public static let standard = ProviderRegistry(
-        email: EmailProviders.all
+        email: EmailProviders.all,
+        storage: StorageProviders.all
     )
 }

@@ -106,8 +106,7 @@ struct ConfigLoaderTests {
         #expect(Fixtures.problems("failover-outside-email.yaml") == [
             "email.provider: `console` is listed twice (line 2)",
             "storage.provider: only email accepts a failover list; name one provider (line 4)",
-            "storage.provider: unknown provider `s3` (valid: none in this build) (line 4)",
-            "storage.provider: unknown provider `r2` (valid: none in this build) (line 4)",
+            "storage.provider: unknown provider `nosuch` (valid: s3, r2, gcs, filesystem) (line 4)",
         ])
     }
 
@@ -125,6 +124,8 @@ struct ConfigLoaderTests {
             .deletingLastPathComponent().appendingPathComponent("sidecar.yaml").path
         let loaded = try ConfigLoader(registry: Fixtures.registry, resolver: SecretReferenceResolver(environment: [:])).load(path: path)
         #expect(loaded.config.families[.email]?.providerNames == ["console"])
+        #expect(loaded.config.families[.storage]?.providerNames == ["filesystem"])
+        #expect(loaded.config.storageMaxUploadBytes == 5 << 30)
         #expect(loaded.config.listen.socket == "./run/sidecar.sock")
     }
 

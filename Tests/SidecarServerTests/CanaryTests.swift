@@ -106,7 +106,7 @@ struct CanaryTests {
         let outputs = seen + [daemon.stdout, daemon.stderr, check.stdout, check.stderr, checkGood.stdout, checkGood.stderr]
         #expect(daemon.stderr.contains("configuration reload rejected"), "the failed reload was logged")
         #expect(seen.contains(where: { $0.contains("provider_error") || $0.contains("provider_unavailable") }), "the vendor error path ran")
-        for (name, value) in canaries.merging(["FILE": fileCanary]) { $1 } {
+        for (name, value) in canaries.merging(["FILE": fileCanary], uniquingKeysWith: { $1 }) {
             let leaks = outputs.filter { $0.contains(value) }
             #expect(leaks.isEmpty, "\(name) leaked: \(leaks.first?.prefix(300) ?? "")")
         }

@@ -112,7 +112,9 @@ enum LiveDaemon {
             do {
                 try await body(SocketClient(socketPath: directory.socket), captured, directory)
             } catch {
+                // Let the daemon finish its shutdown (and close its store) before the group ends.
                 await daemon.shutdown()
+                try? await group.waitForAll()
                 throw error
             }
             await daemon.shutdown()

@@ -136,7 +136,7 @@ public struct ConfigLoader: Sendable {
 
     private func decodeFamily(_ family: ProviderFamily, _ reader: ConfigReader) -> FamilyConfig? {
         let vendors = registry.vendors(of: family)
-        let settingKeys = family == .email ? ["from"] : []
+        let settingKeys = family == .email ? ["from"] : family == .storage ? ["max_upload_bytes"] : []
         reader.rejectUnknownKeys(["provider"] + settingKeys + vendors.map(\.name))
 
         var settings: [String: String] = [:]
@@ -145,6 +145,9 @@ public struct ConfigLoader: Sendable {
                 reader.problem("from", "\(reader.quoted("from", from)) is not a valid sender (expected `Name <address>` or `address`)")
             }
             settings["from"] = from
+        }
+        if family == .storage, reader.has("max_upload_bytes") {
+            settings["max_upload_bytes"] = String(reader.int("max_upload_bytes", default: SidecarConfig.defaultMaxUploadBytes, range: 1...(5 << 40)))
         }
 
         guard let names = reader.stringList("provider"), !names.isEmpty else {

@@ -12,6 +12,14 @@ public struct SidecarConfig: Sendable {
 
     /// The email family's default sender (`email.from`).
     public var emailFrom: String? { families[.email]?.settings["from"] }
+
+    /// The default of `storage.max_upload_bytes`: 5 GiB.
+    public static let defaultMaxUploadBytes = 5 << 30
+
+    /// The largest object `/storage/upload` accepts (`storage.max_upload_bytes`).
+    public var storageMaxUploadBytes: Int {
+        families[.storage]?.settings["max_upload_bytes"].flatMap { Int($0) } ?? Self.defaultMaxUploadBytes
+    }
 }
 
 /// A `host:port` listener address.
