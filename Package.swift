@@ -118,6 +118,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The benchmarks' reference servers: the floor, and a fast Resend-shaped fake vendor.
+        .executableTarget(
+            name: "sidecar-bench-server",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "SidecarCoreTests",
             dependencies: ["SidecarCore", "SidecarServer"],
