@@ -10,7 +10,7 @@ import SidecarCore
 /// so the same logic holds on PostgreSQL.
 public actor SQLiteStore: SidecarStore {
     public nonisolated let backend = "sqlite"
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let logger: Logger
     private var closed = false
 
