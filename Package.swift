@@ -54,6 +54,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Inbound webhooks: vendor signature verifiers, durable intake, delivery to the application.
+        .target(
+            name: "SidecarWebhooks",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The few Linux calls Swift's Glibc module does not expose (prctl, SO_PEERCRED).
         .target(name: "CSidecarSystem"),
         // Routes, middleware, listeners, lifecycle.
@@ -63,6 +75,7 @@ let package = Package(
                 "SidecarCore",
                 "SidecarStore",
                 "SidecarEmail",
+                "SidecarWebhooks",
                 "CSidecarSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,9 +105,15 @@ let package = Package(
             dependencies: ["SidecarStore"]
         ),
         .testTarget(
+            name: "SidecarWebhooksTests",
+            dependencies: ["SidecarWebhooks", "SidecarStore"]
+        ),
+        .testTarget(
             name: "SidecarServerTests",
             dependencies: [
                 "SidecarServer",
+                "SidecarWebhooks",
+                "SidecarStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
