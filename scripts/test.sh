@@ -52,6 +52,11 @@ log "OpenAPI description covers every route the server registers"
 
 # Peers of later vendor families are started here with start_peer, each on its own port, and
 # passed to the tests through SIDECAR_TEST_* environment variables.
+export SIDECAR_REQUIRE_PEERS=1
+
+# Webhook tests run the vendors' signing libraries (stripe, svix, cryptography) and the app-side
+# receiver (scripts/peers/webhook_app.py, checking deliveries with standardwebhooks) with this Python.
+export SIDECAR_TEST_PYTHON="$VENV/bin/python"
 
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true

@@ -8,6 +8,7 @@ import NIOPosix
 import ServiceLifecycle
 import SidecarCore
 import SidecarStore
+import SidecarWebhooks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,11 +27,14 @@ public final class SidecarDaemon: Sendable {
         public var handleSignals: Bool
         /// Called once the application socket accepts connections.
         public var onReady: @Sendable () async -> Void
+        /// How webhook deliveries to the application are paced (short delays in tests).
+        public var webhookDeliveryPolicy: WebhookDeliveryPolicy
 
         public init(
             configPath: String, registry: ProviderRegistry = .standard, logger: Logger,
             console: LineWriter = .standardOutput, handleSignals: Bool = true,
-            onReady: @escaping @Sendable () async -> Void = {}
+            onReady: @escaping @Sendable () async -> Void = {},
+            webhookDeliveryPolicy: WebhookDeliveryPolicy = .standard
         ) {
             self.configPath = configPath
             self.registry = registry
@@ -38,6 +42,7 @@ public final class SidecarDaemon: Sendable {
             self.console = console
             self.handleSignals = handleSignals
             self.onReady = onReady
+            self.webhookDeliveryPolicy = webhookDeliveryPolicy
         }
     }
 
@@ -63,12 +68,16 @@ public final class SidecarDaemon: Sendable {
         }
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         do {
+            let metrics = ServerMetrics()
+            let webhooks = WebhookIntake(store: store, metrics: metrics, doorbell: WebhookDoorbell(), logger: logger)
             let context = ProviderContext(
-                transport: HTTPTransport(client: httpClient), logger: logger, store: store, console: options.console)
+                transport: HTTPTransport(client: httpClient), logger: logger, store: store, console: options.console,
+                webhookSink: webhooks)
             let set = try await ProviderSet.build(loaded, registry: options.registry, context: context)
             try UnixSocketFile.prepare(path: loaded.config.listen.socket)
             return SidecarDaemon(
-                loaded: loaded, loader: loader, options: options, set: set, context: context, store: store, httpClient: httpClient)
+                loaded: loaded, loader: loader, options: options, set: set, context: context, store: store, httpClient: httpClient,
+                metrics: metrics, webhooks: webhooks)
         } catch {
             try? await httpClient.shutdown()
             try? await store.close()
@@ -78,7 +87,7 @@ public final class SidecarDaemon: Sendable {
 
     private init(
         loaded: LoadedConfig, loader: ConfigLoader, options: Options, set: ProviderSet, context: ProviderContext,
-        store: any SidecarStore, httpClient: HTTPClient
+        store: any SidecarStore, httpClient: HTTPClient, metrics: ServerMetrics, webhooks: WebhookIntake
     ) {
         self.loaded = loaded
         self.store = store
@@ -86,16 +95,18 @@ public final class SidecarDaemon: Sendable {
         self.logger = options.logger
         let holder = ProviderSetHolder(set)
         self.holder = holder
-        let metrics = ServerMetrics()
         let reloader = ConfigReloader(
             loader: loader, path: options.configPath, holder: holder, context: context, metrics: metrics,
             logger: options.logger, startup: loaded.config)
-        let listeners = Listeners(holder: holder, metrics: metrics, reloader: reloader, store: store, logger: options.logger)
+        let listeners = Listeners(holder: holder, metrics: metrics, reloader: reloader, store: store, webhooks: webhooks, logger: options.logger)
         let config = loaded.config
 
         // Services stop in reverse order: listeners drain first, the reaper releases providers last.
         var services: [any Service] = [RetiredProviderSetReaper(holder: holder, logger: options.logger)]
         if options.handleSignals { services.append(ReloadSignalService(reloader: reloader)) }
+        services.append(WebhookDeliveryWorker(
+            store: store, transport: context.transport, config: { holder.set.loaded.config.webhooks }, metrics: metrics,
+            doorbell: webhooks.doorbell, policy: options.webhookDeliveryPolicy, logger: options.logger))
         services.append(listeners.socketApplication(config: config.listen, onReady: options.onReady))
         if let tcp = config.listen.tcp { services.append(listeners.tcpApplication(address: tcp)) }
         if let address = config.webhooksListen { services.append(listeners.webhooksApplication(address: address)) }

@@ -10,7 +10,7 @@ import SidecarCore
 /// exponential backoff and jitter (at least `Retry-After`) until `webhooks.max_attempts`, after
 /// which the event is `failed` until replayed. All state is in the store, so pending events are
 /// delivered after a restart or a crash: at least once, the `id` letting the application dedupe.
-public struct WebhookDeliveryWorker: Service {
+public struct WebhookDeliveryWorker: Service, CustomStringConvertible {
     let store: any WebhookEventStore
     let client: HTTPClient
     /// The current `webhooks:` block (it follows reloads).
@@ -35,6 +35,8 @@ public struct WebhookDeliveryWorker: Service {
         self.logger = logger
         self.now = now
     }
+
+    public var description: String { "WebhookDeliveryWorker" }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
