@@ -51,7 +51,8 @@ public struct WebhookDeliveryWorker: Service, CustomStringConvertible {
                         metrics.webhookQueueDepth(try await store.countWebhookEvents(status: .pending))
                     }
                 } catch let problem as SetupProblem {
-                    if warnedAbout != problem.message {
+                    // Without a `webhooks.deliver_to` there is nothing to warn about: events wait.
+                    if problem.isMisconfiguration, warnedAbout != problem.message {
                         logger.warning("webhook deliveries paused", metadata: ["sidecar.reason": .string(problem.message)])
                         warnedAbout = problem.message
                     }
@@ -68,6 +69,8 @@ public struct WebhookDeliveryWorker: Service, CustomStringConvertible {
 
     struct SetupProblem: Error {
         var message: String
+        /// False when delivery is simply not configured.
+        var isMisconfiguration = true
     }
 
     struct Setup: Sendable {
@@ -77,7 +80,9 @@ public struct WebhookDeliveryWorker: Service, CustomStringConvertible {
     }
 
     private func setup() throws -> Setup {
-        guard let config = config(), let deliverTo = config.deliverTo else { throw SetupProblem(message: "webhooks.deliver_to is not set") }
+        guard let config = config(), let deliverTo = config.deliverTo else {
+            throw SetupProblem(message: "webhooks.deliver_to is not set", isMisconfiguration: false)
+        }
         guard let target = WebhookDeliveryTarget(deliverTo) else { throw SetupProblem(message: "webhooks.deliver_to is not a usable URL") }
         guard let secret = config.signingSecret, let signer = StandardWebhooksSigner(secret: secret) else {
             throw SetupProblem(message: "webhooks.signing_secret is not whsec_ followed by base64")
