@@ -9,45 +9,61 @@ extension SQLiteStore {
     /// Rows per `INSERT` (SQLite allows 32766 bound values; each row binds 11).
     static let webhookRowsPerStatement = 1000
 
+    /// Commits concurrent intakes together (group commit): one statement and one fsync for
+    /// every request that arrived while the previous commit was running.
     public func insertWebhookEvents(_ drafts: [WebhookEventDraft], receivedAt: Date) async throws -> [WebhookInsertOutcome] {
+        guard !drafts.isEmpty else { return [] }
+        return try await webhookInserts.submit(drafts.map { ($0, receivedAt) })
+    }
+
+    /// Writes the drafts of several callers; answers each caller's outcomes in order.
+    func flushWebhookInserts(_ batches: [[(WebhookEventDraft, Date)]]) async throws -> [[WebhookInsertOutcome]] {
+        let rows = batches.flatMap { $0 }
         var outcomes: [WebhookInsertOutcome] = []
-        outcomes.reserveCapacity(drafts.count)
+        outcomes.reserveCapacity(rows.count)
         // Beyond one statement each chunk is atomic; a vendor retry of the whole body stores
         // only what is missing, since the rest answers as duplicates.
         var start = 0
-        while start < drafts.count {
-            let chunk = Array(drafts[start..<min(start + Self.webhookRowsPerStatement, drafts.count)])
-            outcomes += try await insertWebhookChunk(chunk, receivedAt: receivedAt)
+        while start < rows.count {
+            let chunk = Array(rows[start..<min(start + Self.webhookRowsPerStatement, rows.count)])
+            outcomes += try await insertWebhookChunk(chunk)
             start += chunk.count
         }
-        return outcomes
+        var answers: [[WebhookInsertOutcome]] = []
+        var offset = 0
+        for batch in batches {
+            answers.append(Array(outcomes[offset..<offset + batch.count]))
+            offset += batch.count
+        }
+        return answers
     }
 
-    private func insertWebhookChunk(_ drafts: [WebhookEventDraft], receivedAt: Date) async throws -> [WebhookInsertOutcome] {
-        guard !drafts.isEmpty else { return [] }
+    private func insertWebhookChunk(_ rows: [(WebhookEventDraft, Date)]) async throws -> [WebhookInsertOutcome] {
+        guard !rows.isEmpty else { return [] }
         var ids: [String] = []
         var binds: [SQLiteData] = []
-        var rows: [String] = []
+        var values: [String] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let received = receivedAt.timeIntervalSince1970
-        for (index, draft) in drafts.enumerated() {
+        for (index, (draft, receivedAt)) in rows.enumerated() {
             let id = Self.newWebhookEventID()
             ids.append(id)
             let base = index * 11
-            rows.append("(" + (1...11).map { "?\(base + $0)" }.joined(separator: ", ") + ")")
+            values.append("(" + (1...11).map { "?\(base + $0)" }.joined(separator: ", ") + ")")
             let headers = String(decoding: try encoder.encode(draft.headers), as: UTF8.self)
+            let received = receivedAt.timeIntervalSince1970
             binds += [
                 .text(id), .text(draft.source), .text(draft.eventID), .text(draft.type),
                 draft.unifiedType.map { .text($0) } ?? .null, .blob(ByteBuffer(bytes: draft.payload)), .text(headers),
                 .float(draft.createdAt.timeIntervalSince1970), .float(received), .text("pending"), .float(received),
             ]
         }
+        // A repeat of a stored event, or of an earlier row of this statement, is skipped.
         let inserted = try await connection.query(
             """
             INSERT INTO webhook_events (id, source, event_id, type, unified_type, payload, headers, created_at,
                 received_at, status, next_attempt_at)
-            VALUES \(rows.joined(separator: ", "))
+            VALUES \(values.joined(separator: ", "))
             ON CONFLICT (source, event_id) DO NOTHING
             RETURNING id
             """, binds)
@@ -67,10 +83,37 @@ extension SQLiteStore {
         return rows.first?.column("next")?.double.map { Date(timeIntervalSince1970: $0) }
     }
 
+    /// Group-committed like intake: the marks of concurrent deliveries share one statement.
     public func markWebhookDelivered(id: String, attempts: Int, at: Date) async throws {
-        _ = try await connection.query(
-            "UPDATE webhook_events SET status = 'delivered', attempts = ?2, delivered_at = ?3, last_error = NULL WHERE id = ?1",
-            [.text(id), .integer(attempts), .float(at.timeIntervalSince1970)])
+        try await webhookDeliveredMarks.submit(DeliveredMark(id: id, attempts: attempts, at: at))
+    }
+
+    struct DeliveredMark: Sendable {
+        var id: String
+        var attempts: Int
+        var at: Date
+    }
+
+    func flushDeliveredMarks(_ marks: [DeliveredMark]) async throws -> [Void] {
+        var start = 0
+        while start < marks.count {
+            let chunk = marks[start..<min(start + Self.webhookRowsPerStatement, marks.count)]
+            var values: [String] = []
+            var binds: [SQLiteData] = []
+            for (index, mark) in chunk.enumerated() {
+                values.append("(?\(index * 3 + 1), ?\(index * 3 + 2), ?\(index * 3 + 3))")
+                binds += [.text(mark.id), .integer(mark.attempts), .float(mark.at.timeIntervalSince1970)]
+            }
+            _ = try await connection.query(
+                """
+                UPDATE webhook_events SET status = 'delivered', attempts = marks.column2, delivered_at = marks.column3,
+                    last_error = NULL
+                FROM (VALUES \(values.joined(separator: ", "))) AS marks
+                WHERE webhook_events.id = marks.column1
+                """, binds)
+            start += chunk.count
+        }
+        return marks.map { _ in () }
     }
 
     public func markWebhookAttemptFailed(id: String, attempts: Int, nextAttemptAt: Date?, error: String) async throws {

@@ -13,6 +13,13 @@ public actor SQLiteStore: SidecarStore {
     let connection: SQLiteConnection
     private let logger: Logger
     private var closed = false
+    /// Group commit of webhook intake and delivery marks (SQLiteStore+Webhooks.swift).
+    lazy var webhookInserts = GroupCommitQueue<[(WebhookEventDraft, Date)], [WebhookInsertOutcome]>(maxBatch: 256) { [unowned self] in
+        try await self.flushWebhookInserts($0)
+    }
+    lazy var webhookDeliveredMarks = GroupCommitQueue<DeliveredMark, Void>(maxBatch: 256) { [unowned self] in
+        try await self.flushDeliveredMarks($0)
+    }
 
     private init(connection: SQLiteConnection, logger: Logger) {
         self.connection = connection

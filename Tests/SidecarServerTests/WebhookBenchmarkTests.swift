@@ -6,12 +6,12 @@ import Glibc
 
 /// Accepted events per second on the webhook listener of the real binary, each committed to
 /// SQLite before its 200, and the latency to a local app. Opt-in: `SIDECAR_BENCH=1` (with
-/// `SIDECAR_BENCH_EVENTS`, default 4000); the figures go to standard error.
+/// `SIDECAR_BENCH_EVENTS`, default 4000, and `SIDECAR_BENCH_BINARY`); the figures go to standard error.
 @Suite("Webhook benchmark", .enabled(if: ProcessInfo.processInfo.environment["SIDECAR_BENCH"] == "1", "set SIDECAR_BENCH=1"))
 struct WebhookBenchmarkTests {
     @Test func acceptedEventsPerSecond() async throws {
         let count = Int(ProcessInfo.processInfo.environment["SIDECAR_BENCH_EVENTS"] ?? "") ?? 4000
-        let concurrency = 32
+        let concurrency = Int(ProcessInfo.processInfo.environment["SIDECAR_BENCH_CONCURRENCY"] ?? "") ?? 32
         let app = try WebhookApp()
         try await app.start()
         defer { app.stop() }
@@ -19,12 +19,16 @@ struct WebhookBenchmarkTests {
         defer { directory.remove() }
         let port = try PythonPeers.freePort()
         let secret = "whsec_bench_stripe_secret"
+        // SIDECAR_BENCH_NO_DELIVERY=1 measures intake alone (deliveries go nowhere).
+        let deliver = ProcessInfo.processInfo.environment["SIDECAR_BENCH_NO_DELIVERY"] == nil
         try directory.write("sidecar.yaml", WebhookDaemon.config(
-            directory, webhookPort: port, deliverTo: app.deliverTo, signingSecret: app.secret,
+            directory, webhookPort: port, deliverTo: deliver ? app.deliverTo : "http://127.0.0.1:9/none", signingSecret: app.secret,
             sources: "    stripe:\n      secret: \"\(secret)\"\n"))
         let bodies = (0..<count).map { SignedWebhooks.stripeEvent("evt_bench_\($0)", type: "invoice.paid") }
         let headers = try await SignedWebhooks.stripe(bodies, secret: secret)
-        let daemon = try await WebhookCrashTests.startDaemon(directory, port: port)
+        // SIDECAR_BENCH_BINARY points at another build (e.g. .build/release/sidecar).
+        let daemon = try await WebhookCrashTests.startDaemon(
+            directory, port: port, binary: ProcessInfo.processInfo.environment["SIDECAR_BENCH_BINARY"] ?? SidecarBinary.path)
         defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
 
         let start = ContinuousClock.now
@@ -43,7 +47,7 @@ struct WebhookBenchmarkTests {
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let record = try await app.waitFor(timeout: .seconds(300)) { $0.deliveries.count >= count }
+        let record = try await app.waitFor(timeout: .seconds(deliver ? 300 : 0)) { $0.deliveries.count >= count }
         // Latency: the 200 to the vendor until the app had the event (an upper bound of the
         // worker's own latency, which starts a little before the 200).
         let response = try await deliveryTimes(app)

@@ -16,9 +16,9 @@ struct WebhookCrashTests {
     static let secret = "whsec_crash_test_stripe_secret"
 
     /// Starts `sidecar serve` and waits for the webhook listener.
-    static func startDaemon(_ directory: TestDirectory, port: Int) async throws -> Process {
+    static func startDaemon(_ directory: TestDirectory, port: Int, binary: String = SidecarBinary.path) async throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: SidecarBinary.path)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--config", directory.configPath, "--log-level", "error"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -107,6 +107,36 @@ struct WebhookIntakeTests {
         }
     }
 
+    /// Concurrent callers share commits (group commit); each still gets its own outcomes.
+    @Test func concurrentInsertsAnswerEachCallerItsOwnOutcomes() async throws {
+        try await Self.withStore { (store: SQLiteStore) async throws in
+            let results = try await withThrowingTaskGroup(of: (Int, [WebhookInsertOutcome]).self) { group in
+                for caller in 0..<60 {
+                    // Callers 0–29 send two new events each; 30–59 repeat the first event of caller − 30
+                    // together with one of the same body twice.
+                    let drafts = caller < 30
+                        ? [Self.draft("evt_\(caller)_a"), Self.draft("evt_\(caller)_b")]
+                        : [Self.draft("evt_\(caller - 30)_a"), Self.draft("evt_dup_\(caller)"), Self.draft("evt_dup_\(caller)")]
+                    group.addTask { (caller, try await store.insertWebhookEvents(drafts, receivedAt: Date())) }
+                }
+                return try await group.reduce(into: [Int: [WebhookInsertOutcome]]()) { $0[$1.0] = $1.1 }
+            }
+            for caller in 0..<60 {
+                let outcomes = try #require(results[caller])
+                if caller < 30 {
+                    #expect(outcomes.count == 2)
+                    #expect(outcomes.allSatisfy { $0 != .duplicate }, "caller \(caller)")
+                } else {
+                    #expect(outcomes.count == 3)
+                    #expect(outcomes[2] == .duplicate, "the second copy in one body is a duplicate")
+                    #expect(outcomes[1] != .duplicate)
+                }
+            }
+            // Each repeated first event was stored exactly once, by whichever caller came first.
+            #expect(try await store.webhookEvents(status: nil, limit: 1000).count == 60 + 30)
+        }
+    }
+
     @Test func emittedEventsGetTheirUnifiedType() async throws {
         try await Self.withStore { (store: SQLiteStore) async throws in
             let intake = WebhookIntake(store: store, metrics: NoWebhookMetrics(), doorbell: WebhookDoorbell(), logger: Logger(label: "test"))
