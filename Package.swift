@@ -78,6 +78,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Inbound webhooks: vendor signature verifiers, durable intake, delivery to the application.
+        .target(
+            name: "SidecarWebhooks",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The few Linux calls Swift's Glibc module does not expose (prctl, SO_PEERCRED).
         .target(name: "CSidecarSystem"),
         // Routes, middleware, listeners, lifecycle.
@@ -88,6 +100,7 @@ let package = Package(
                 "SidecarStore",
                 "SidecarEmail",
                 "SidecarStorage",
+                "SidecarWebhooks",
                 "CSidecarSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,10 +165,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SidecarWebhooksTests",
+            dependencies: ["SidecarWebhooks", "SidecarStore"]
+        ),
+        .testTarget(
             name: "SidecarServerTests",
             dependencies: [
                 "SidecarServer",
                 "SidecarStorage",
+                "SidecarWebhooks",
+                "SidecarStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

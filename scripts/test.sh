@@ -74,6 +74,9 @@ start_peer gcs-token 47024 "$VENV/bin/python" scripts/peers/gcs_token_server.py 
 export SIDECAR_TEST_GCS_ENDPOINT=http://127.0.0.1:47023 SIDECAR_TEST_GCS_CREDENTIALS=$RUN/gcs-service-account.json \
   SIDECAR_TEST_GCS_TOKEN_STATS=http://127.0.0.1:47024/stats SIDECAR_TEST_GCS_EMULATOR_LOG=$RUN/gcs-emulator.log
 
+# Webhook tests run the vendors' signing libraries (stripe, svix, cryptography) and the app-side
+# receiver (scripts/peers/webhook_app.py, checking deliveries with standardwebhooks) with SIDECAR_TEST_PYTHON.
+
 log "swift build (the project's own code must build without warnings)"
 swift build --build-tests 2>&1 | tee "$RUN/build.log" | grep -E '^(/.*: )?(error|warning):|Compiling|Build' | grep -vE 'Compiling|\[' || true
 if grep -E "^$ROOT/(Sources|Tests)/.*: warning:" "$RUN/build.log"; then

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import SidecarCore
+import SidecarWebhooks
 
 /// Builds the daemon's listeners: the application socket, the optional TCP listener (same API,
 /// bearer token required), the public webhook listener and the metrics listener.
@@ -11,12 +12,13 @@ struct Listeners {
     let metrics: ServerMetrics
     let reloader: ConfigReloader
     let store: any SidecarStore
+    let webhooks: WebhookIntake
     let logger: Logger
 
     /// The full application API.
     func apiRouter(requireBearer: Bool) -> Router<SidecarRequestContext> {
         let router = Router(context: SidecarRequestContext.self)
-        let paths = DaemonRoutes.paths + EmailRoutes.paths + StorageRoutes.paths
+        let paths = DaemonRoutes.paths + EmailRoutes.paths + StorageRoutes.paths + WebhookEventRoutes.paths
         router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: Set(paths)))
         if requireBearer {
             router.add(middleware: BearerTokenMiddleware())
@@ -27,6 +29,7 @@ struct Listeners {
         DaemonRoutes(metrics: metrics, reloader: reloader).register(on: router)
         EmailRoutes(idempotency: idempotency).register(on: router)
         StorageRoutes(idempotency: idempotency).register(on: router)
+        WebhookEventRoutes(store: store, doorbell: webhooks.doorbell).register(on: router)
         return router
     }
 
@@ -65,6 +68,7 @@ struct Listeners {
             holder: holder, metrics: metrics, knownPaths: Set(["/healthz"] + StorageSignedRoutes.paths)))
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         StorageSignedRoutes().register(on: router)
+        WebhookIntakeRoutes(intake: webhooks).register(on: router)
         let logger = self.logger
         return Application(
             router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "sidecar"),

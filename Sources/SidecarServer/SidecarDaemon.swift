@@ -9,6 +9,7 @@ import ServiceLifecycle
 import UnixSignals
 import SidecarCore
 import SidecarStore
+import SidecarWebhooks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,11 +31,14 @@ public final class SidecarDaemon: Sendable {
         /// How often the config file and its secret files are checked for changes; `nil` turns
         /// the watcher off.
         public var watchInterval: Duration?
+        /// How webhook deliveries to the application are paced (short delays in tests).
+        public var webhookDeliveryPolicy: WebhookDeliveryPolicy
 
         public init(
             configPath: String, registry: ProviderRegistry = .standard, logger: Logger,
             console: LineWriter = .standardOutput, handleSignals: Bool = true, watchInterval: Duration? = .seconds(1),
-            onReady: @escaping @Sendable () async -> Void = {}
+            onReady: @escaping @Sendable () async -> Void = {},
+            webhookDeliveryPolicy: WebhookDeliveryPolicy = .standard
         ) {
             self.watchInterval = watchInterval
             self.configPath = configPath
@@ -43,6 +47,7 @@ public final class SidecarDaemon: Sendable {
             self.console = console
             self.handleSignals = handleSignals
             self.onReady = onReady
+            self.webhookDeliveryPolicy = webhookDeliveryPolicy
         }
     }
 
@@ -68,8 +73,11 @@ public final class SidecarDaemon: Sendable {
         }
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         do {
+            let metrics = ServerMetrics()
+            let webhooks = WebhookIntake(store: store, metrics: metrics, doorbell: WebhookDoorbell(), logger: logger)
             let context = ProviderContext(
-                transport: HTTPTransport(client: httpClient), logger: logger, store: store, console: options.console)
+                transport: HTTPTransport(client: httpClient), logger: logger, store: store, console: options.console,
+                webhookSink: webhooks)
             let set = try await ProviderSet.build(loaded, registry: options.registry, context: context)
             try UnixSocketFile.prepare(path: loaded.config.listen.socket)
             // SIGHUP is trapped now, before the socket is ready, so an early SIGHUP reloads
@@ -77,7 +85,7 @@ public final class SidecarDaemon: Sendable {
             let reloadSignals = options.handleSignals ? await UnixSignalsSequence(trapping: .sighup) : nil
             return SidecarDaemon(
                 loaded: loaded, loader: loader, options: options, set: set, context: context, store: store, httpClient: httpClient,
-                reloadSignals: reloadSignals)
+                metrics: metrics, webhooks: webhooks, reloadSignals: reloadSignals)
         } catch {
             try? await httpClient.shutdown()
             try? await store.close()
@@ -87,7 +95,8 @@ public final class SidecarDaemon: Sendable {
 
     private init(
         loaded: LoadedConfig, loader: ConfigLoader, options: Options, set: ProviderSet, context: ProviderContext,
-        store: any SidecarStore, httpClient: HTTPClient, reloadSignals: UnixSignalsSequence?
+        store: any SidecarStore, httpClient: HTTPClient, metrics: ServerMetrics, webhooks: WebhookIntake,
+        reloadSignals: UnixSignalsSequence?
     ) {
         self.loaded = loaded
         self.store = store
@@ -95,11 +104,10 @@ public final class SidecarDaemon: Sendable {
         self.logger = options.logger
         let holder = ProviderSetHolder(set)
         self.holder = holder
-        let metrics = ServerMetrics()
         let reloader = ConfigReloader(
             loader: loader, path: options.configPath, holder: holder, context: context, metrics: metrics,
             logger: options.logger, startup: loaded.config)
-        let listeners = Listeners(holder: holder, metrics: metrics, reloader: reloader, store: store, logger: options.logger)
+        let listeners = Listeners(holder: holder, metrics: metrics, reloader: reloader, store: store, webhooks: webhooks, logger: options.logger)
         let config = loaded.config
 
         // Services stop in reverse order: listeners drain first, the reaper releases providers last.
@@ -109,6 +117,9 @@ public final class SidecarDaemon: Sendable {
             services.append(ConfigWatcher(
                 configPath: options.configPath, holder: holder, reloader: reloader, interval: interval, logger: options.logger))
         }
+        services.append(WebhookDeliveryWorker(
+            store: store, transport: context.transport, config: { holder.set.loaded.config.webhooks }, metrics: metrics,
+            doorbell: webhooks.doorbell, policy: options.webhookDeliveryPolicy, logger: options.logger))
         services.append(listeners.socketApplication(config: config.listen, onReady: options.onReady))
         if let tcp = config.listen.tcp { services.append(listeners.tcpApplication(address: tcp)) }
         if let address = config.webhooksListen { services.append(listeners.webhooksApplication(address: address)) }

@@ -10,9 +10,16 @@ import SidecarCore
 /// so the same logic holds on PostgreSQL.
 public actor SQLiteStore: SidecarStore {
     public nonisolated let backend = "sqlite"
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let logger: Logger
     private var closed = false
+    /// Group commit of webhook intake and delivery marks (SQLiteStore+Webhooks.swift).
+    lazy var webhookInserts = GroupCommitQueue<[(WebhookEventDraft, Date)], [WebhookInsertOutcome]>(maxBatch: 256) { [unowned self] in
+        try await self.flushWebhookInserts($0)
+    }
+    lazy var webhookDeliveredMarks = GroupCommitQueue<DeliveredMark, Void>(maxBatch: 256) { [unowned self] in
+        try await self.flushDeliveredMarks($0)
+    }
 
     private init(connection: SQLiteConnection, logger: Logger) {
         self.connection = connection

@@ -26,6 +26,31 @@ enum StoreMigrations {
                 )
                 """,
                 "CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at)",
-            ])
+            ]),
+        StoreMigration(
+            version: 2, name: "webhook_events",
+            statements: [
+                """
+                CREATE TABLE webhook_events (
+                    id TEXT PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    unified_type TEXT,
+                    payload BLOB NOT NULL,
+                    headers TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    received_at REAL NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    delivered_at REAL,
+                    last_error TEXT,
+                    UNIQUE (source, event_id)
+                )
+                """,
+                "CREATE INDEX webhook_events_due ON webhook_events (status, next_attempt_at)",
+                "CREATE INDEX webhook_events_received ON webhook_events (status, received_at)",
+            ]),
     ]
 }

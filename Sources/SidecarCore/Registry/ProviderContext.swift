@@ -12,15 +12,20 @@ public struct ProviderContext: Sendable {
     public var console: LineWriter
     /// The current time; fixed in tests.
     public var now: @Sendable () -> Date
+    /// Where a provider emits events into the inbound-webhook pipeline (stored, deduplicated,
+    /// delivered to the application); nil where no pipeline runs.
+    public var webhookSink: (any WebhookEventSink)?
 
     public init(
         transport: HTTPTransport, logger: Logger, store: any SidecarStore,
-        console: LineWriter = .standardOutput, now: @escaping @Sendable () -> Date = { Date() }
+        console: LineWriter = .standardOutput, now: @escaping @Sendable () -> Date = { Date() },
+        webhookSink: (any WebhookEventSink)? = nil
     ) {
         self.transport = transport
         self.logger = logger
         self.store = store
         self.console = console
         self.now = now
+        self.webhookSink = webhookSink
     }
 }
