@@ -56,6 +56,8 @@ error_log $WORK/nginx-error.log;
 events { worker_connections 1024; }
 http {
   access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 600s;
   upstream vendor { server 127.0.0.1:$VENDOR_PORT; keepalive 64; }
   server {
     listen unix:$WORK/nginx.sock;
@@ -114,7 +116,7 @@ run() {
   before=$(cpu_ticks "$DAEMON")
   line=$("$BIN/sidecar-loadgen" -d "$RUN_SECONDS" --label "$label" "$@")
   after=$(cpu_ticks "$DAEMON")
-  requests=$(echo "$line" | awk '{print $2}')
+  requests=$(echo "$line" | grep -oE '[0-9]+ requests' | awk '{print $1}')
   case $label in daemon*) line="$line | daemon CPU $(awk -v a="$before" -v b="$after" -v t="$TICKS" -v n="$requests" 'BEGIN {printf "%.3f", (b - a) / t / n * 1000}') s per 1k req";; esac
   echo "$line" | tee -a "$RESULTS"
 }
