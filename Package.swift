@@ -118,6 +118,8 @@ let package = Package(
             dependencies: [
                 "SidecarServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The load generator of the benchmarks (scripts/bench.sh).

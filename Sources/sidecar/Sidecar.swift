@@ -5,7 +5,6 @@ import SidecarCore
 import SidecarServer
 
 /// The `sidecar` command: parses arguments and hands over to the server library.
-@main
 struct Sidecar: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sidecar",
