@@ -64,8 +64,12 @@ struct LoadGenerator: AsyncParsableCommand {
             errors += result.errors
             for value in result.latenciesMicros { histogram.record(value) }
         }
-        Report(label: label, histogram: histogram, errors: errors, seconds: duration, connections: connections, rate: rate).print(json: json)
+        Report(label: label, histogram: histogram, errors: errors, seconds: duration, connections: connections, rate: rate).write(json: json)
     }
+}
+
+private func output(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// The printed result of one run.
@@ -77,7 +81,8 @@ struct Report {
     var connections: Int
     var rate: Double
 
-    func print(json: Bool) {
+    /// Writes the result line (or JSON object) to standard output.
+    func write(json: Bool) {
         let count = histogram.totalCount
         let values: [(String, Double)] = [
             ("p50_us", Double(histogram.valueAtPercentile(50))), ("p90_us", Double(histogram.valueAtPercentile(90))),
@@ -89,9 +94,9 @@ struct Report {
             let fields = [("label", "\"\(label)\""), ("connections", "\(connections)"), ("rate", "\(Int(rate))"),
                           ("requests", "\(count)"), ("errors", "\(errors)"), ("rps", "\(Int(rps))")]
                 + values.map { ($0.0, "\(Int($0.1))") }
-            Swift.print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+            output("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
         } else {
-            Swift.print("\(label): \(count) requests, \(errors) errors, \(Int(rps)) req/s, c=\(connections)"
+            output("\(label): \(count) requests, \(errors) errors, \(Int(rps)) req/s, c=\(connections)"
                 + (rate > 0 ? " rate=\(Int(rate))/s" : " closed-loop") + " | "
                 + values.map { "\($0.0.replacingOccurrences(of: "_us", with: "")) \(Int($0.1)) µs" }.joined(separator: ", "))
         }
