@@ -13,7 +13,7 @@ public struct UploadTuning: Sendable, Encodable {
     /// How many parts are in flight at once.
     public var partConcurrency: Int
 
-    public init(multipartThresholdBytes: Int = 16 << 20, partSizeBytes: Int = 8 << 20, partConcurrency: Int = 4) {
+    public init(multipartThresholdBytes: Int = 16 << 20, partSizeBytes: Int = 8 << 20, partConcurrency: Int = 3) {
         self.multipartThresholdBytes = multipartThresholdBytes
         self.partSizeBytes = partSizeBytes
         self.partConcurrency = partConcurrency
@@ -23,7 +23,7 @@ public struct UploadTuning: Sendable, Encodable {
     public init(from reader: ConfigReader, minimumPart: Int, partMultiple: Int = 1) {
         multipartThresholdBytes = reader.int("multipart_threshold_bytes", default: 16 << 20, range: minimumPart...(5 << 30))
         partSizeBytes = reader.int("part_size_bytes", default: 8 << 20, range: minimumPart...(5 << 30))
-        partConcurrency = reader.int("part_concurrency", default: 4, range: 1...32)
+        partConcurrency = reader.int("part_concurrency", default: 3, range: 1...32)
         if partSizeBytes % partMultiple != 0 {
             reader.problem("part_size_bytes", "must be a multiple of \(partMultiple) bytes")
         }
