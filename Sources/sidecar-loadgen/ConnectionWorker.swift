@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -12,6 +14,17 @@ struct RequestTemplate: Sendable {
     var path: String
     var body: [UInt8]
     var contentType: String
+    /// When set, each request is signed as a Standard Webhooks event with a unique id.
+    var webhookKey: [UInt8]?
+
+    /// `webhook-id`, `webhook-timestamp` and `webhook-signature` for one request.
+    func webhookHeaders(id: String) -> [(String, String)] {
+        guard let webhookKey else { return [] }
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let signed = Array("\(id).\(timestamp).".utf8) + body
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: webhookKey))
+        return [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", "v1," + Data(mac).base64EncodedString())]
+    }
 }
 
 struct ConnectionResult: Sendable {
@@ -21,10 +34,15 @@ struct ConnectionResult: Sendable {
 
 /// One keep-alive connection sending requests one after another.
 struct ConnectionWorker {
+    /// Distinguishes the webhook ids of one run from another's.
+    static let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
     let target: Target
     let request: RequestTemplate
     /// Open loop: the time between this connection's scheduled requests; nil = closed loop.
     let interval: Duration?
+    /// This connection's number, part of each webhook id.
+    let index: Int
 
     func run(firstAt: ContinuousClock.Instant, measureFrom: ContinuousClock.Instant, until end: ContinuousClock.Instant) async throws -> ConnectionResult {
         var result = ConnectionResult()
@@ -75,6 +93,8 @@ struct ConnectionWorker {
         let interval = self.interval
         var local = result
         var next = scheduled
+        var sequence = 0
+        let runID = ConnectionWorker.runID
         defer {
             result = local
             scheduled = next
@@ -87,7 +107,16 @@ struct ConnectionWorker {
                 if interval != nil, next > now { try await Task.sleep(until: next, clock: clock) }
                 let startedAt = interval == nil ? clock.now : next
                 if let interval { next = next + interval }
-                try await outbound.write(.head(head))
+                if request.webhookKey != nil {
+                    sequence += 1
+                    var signedHead = head
+                    for (name, value) in request.webhookHeaders(id: "msg_\(runID)_\(index)_\(sequence)") {
+                        signedHead.headers.replaceOrAdd(name: name, value: value)
+                    }
+                    try await outbound.write(.head(signedHead))
+                } else {
+                    try await outbound.write(.head(head))
+                }
                 if body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(body))) }
                 try await outbound.write(.end(nil))
                 var ok = false

@@ -24,6 +24,8 @@ struct LoadGenerator: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Seconds to measure.") var duration: Double = 10
     @Option(help: "Seconds of load before measuring.") var warmup: Double = 1
     @Option(help: "Total requests per second across connections; 0 = closed loop.") var rate: Double = 0
+    @Option(help: "Sign each request as a Standard Webhooks event with this whsec_ secret (a unique webhook-id per request).")
+    var webhookSecret: String?
     @Option(help: "A label printed with the result line.") var label = "run"
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
@@ -40,7 +42,15 @@ struct LoadGenerator: AsyncParsableCommand {
             payload = Array((body ?? "").utf8)
         }
         let target: Target = if let unix { .unix(unix) } else { .tcp(tcp!) }
-        let request = RequestTemplate(method: HTTPMethod(rawValue: method), path: path, body: payload, contentType: contentType)
+        var signingKey: [UInt8]?
+        if let webhookSecret {
+            guard let key = Data(base64Encoded: String(webhookSecret.dropFirst(webhookSecret.hasPrefix("whsec_") ? 6 : 0))) else {
+                throw ValidationError("--webhook-secret: expected whsec_<base64>")
+            }
+            signingKey = Array(key)
+        }
+        let request = RequestTemplate(
+            method: HTTPMethod(rawValue: method), path: path, body: payload, contentType: contentType, webhookKey: signingKey)
         let perConnectionInterval: Duration? = rate > 0 ? .nanoseconds(Int64(Double(connections) / rate * 1e9)) : nil
         let clock = ContinuousClock()
         let start = clock.now
@@ -52,7 +62,7 @@ struct LoadGenerator: AsyncParsableCommand {
                 // Stagger open-loop schedules so the connections do not fire together.
                 let offset = perConnectionInterval.map { $0 * Double(index) / Double(connections) } ?? .zero
                 group.addTask {
-                    try await ConnectionWorker(target: target, request: request, interval: perConnectionInterval)
+                    try await ConnectionWorker(target: target, request: request, interval: perConnectionInterval, index: index)
                         .run(firstAt: start + offset, measureFrom: measureFrom, until: end)
                 }
             }
