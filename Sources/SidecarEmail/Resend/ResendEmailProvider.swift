@@ -10,20 +10,17 @@ import SidecarCore
 public struct ResendEmailProvider: EmailProvider, RegisteredProvider {
     /// `email.resend`.
     public struct Configuration: ProviderConfiguration {
-        public static let keys = ["api_key", "base_url"] + VendorHTTPSettings.keys
-        public var apiKey: SecretValue
-        public var baseURL: String
-        public var http: VendorHTTPSettings
+        public static let keys = BearerVendorAccess.keys
+        public var access: BearerVendorAccess
 
         public init?(from reader: ConfigReader) {
-            let key = reader.secret("api_key", required: true)
-            baseURL = reader.string("base_url") ?? "https://api.resend.com"
-            http = VendorHTTPSettings(from: reader)
-            guard let key else { return nil }
-            apiKey = key
+            guard let access = BearerVendorAccess(from: reader, defaultBaseURL: "https://api.resend.com") else { return nil }
+            self.access = access
         }
 
-        enum CodingKeys: String, CodingKey { case apiKey = "api_key", baseURL = "base_url", http }
+        public func encode(to encoder: any Encoder) throws {
+            try access.encode(to: encoder)
+        }
     }
 
     public static let providerName = "resend"
@@ -39,8 +36,8 @@ public struct ResendEmailProvider: EmailProvider, RegisteredProvider {
     public init(configuration: Configuration, context: ProviderContext) {
         self.configuration = configuration
         self.transport = context.transport
-        self.breaker = configuration.http.makeBreaker(provider: Self.providerName)
-        self.baseURL = configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
+        self.breaker = configuration.access.http.makeBreaker(provider: Self.providerName)
+        self.baseURL = configuration.access.baseURL
     }
 
     public func send(_ message: EmailMessage, idempotencyKey: String?) async throws -> EmailSendResult {
@@ -103,7 +100,7 @@ public struct ResendEmailProvider: EmailProvider, RegisteredProvider {
     /// POSTs JSON with the key and idempotency key; maps vendor errors.
     private func call(path: String, body: Data, idempotencyKey: String?, extraHeaders: [(String, String)] = []) async throws -> VendorResponse {
         var headers = HTTPHeaders()
-        configuration.apiKey.withRevealedValue { headers.add(name: "Authorization", value: "Bearer \($0)") }
+        configuration.access.authorize(&headers)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "User-Agent", value: "sidecar/\(SidecarVersion.current)")
         headers.add(name: "Idempotency-Key", value: idempotencyKey ?? "sidecar-\(UUID().uuidString.lowercased())")
@@ -111,7 +108,7 @@ public struct ResendEmailProvider: EmailProvider, RegisteredProvider {
         let response = try await transport.execute(
             VendorCall(
                 method: .POST, url: baseURL + path, headers: headers, body: ByteBuffer(data: body),
-                timeout: configuration.http.timeout, safeToRepeat: true, retry: configuration.http.retryPolicy),
+                timeout: configuration.access.http.timeout, safeToRepeat: true, retry: configuration.access.http.retryPolicy),
             provider: name, breaker: breaker)
         guard (200..<300).contains(response.status) else {
             let vendor = try? JSONDecoder().decode(ResendError.self, from: Data(buffer: response.body))

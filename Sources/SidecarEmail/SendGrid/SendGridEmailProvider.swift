@@ -11,20 +11,17 @@ import SidecarCore
 public struct SendGridEmailProvider: EmailProvider, RegisteredProvider {
     /// `email.sendgrid`.
     public struct Configuration: ProviderConfiguration {
-        public static let keys = ["api_key", "base_url"] + VendorHTTPSettings.keys
-        public var apiKey: SecretValue
-        public var baseURL: String
-        public var http: VendorHTTPSettings
+        public static let keys = BearerVendorAccess.keys
+        public var access: BearerVendorAccess
 
         public init?(from reader: ConfigReader) {
-            let key = reader.secret("api_key", required: true)
-            baseURL = reader.string("base_url") ?? "https://api.sendgrid.com"
-            http = VendorHTTPSettings(from: reader)
-            guard let key else { return nil }
-            apiKey = key
+            guard let access = BearerVendorAccess(from: reader, defaultBaseURL: "https://api.sendgrid.com") else { return nil }
+            self.access = access
         }
 
-        enum CodingKeys: String, CodingKey { case apiKey = "api_key", baseURL = "base_url", http }
+        public func encode(to encoder: any Encoder) throws {
+            try access.encode(to: encoder)
+        }
     }
 
     public static let providerName = "sendgrid"
@@ -38,9 +35,8 @@ public struct SendGridEmailProvider: EmailProvider, RegisteredProvider {
     public init(configuration: Configuration, context: ProviderContext) {
         self.configuration = configuration
         self.transport = context.transport
-        self.breaker = configuration.http.makeBreaker(provider: Self.providerName)
-        let base = configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
-        self.url = base + "/v3/mail/send"
+        self.breaker = configuration.access.http.makeBreaker(provider: Self.providerName)
+        self.url = configuration.access.baseURL + "/v3/mail/send"
     }
 
     public func send(_ message: EmailMessage, idempotencyKey: String?) async throws -> EmailSendResult {
@@ -73,14 +69,14 @@ public struct SendGridEmailProvider: EmailProvider, RegisteredProvider {
 
     private func post(_ mail: SendGridMail) async throws -> String {
         var headers = HTTPHeaders()
-        configuration.apiKey.withRevealedValue { headers.add(name: "Authorization", value: "Bearer \($0)") }
+        configuration.access.authorize(&headers)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "application/json")
         headers.add(name: "User-Agent", value: "sidecar/\(SidecarVersion.current)")
         let response = try await transport.execute(
             VendorCall(
                 method: .POST, url: url, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(mail)),
-                timeout: configuration.http.timeout, safeToRepeat: false, retry: configuration.http.retryPolicy),
+                timeout: configuration.access.http.timeout, safeToRepeat: false, retry: configuration.access.http.retryPolicy),
             provider: name, breaker: breaker)
         guard (200..<300).contains(response.status) else {
             let vendor = try? JSONDecoder().decode(SendGridErrors.self, from: Data(buffer: response.body))

@@ -4,7 +4,7 @@ import SidecarCore
 
 /// Cloudflare R2: the S3 API at `https://<account_id>.r2.cloudflarestorage.com`, signed with
 /// SigV4 for region `auto`, path-style addressing.
-public struct R2StorageProvider: StorageProvider, RegisteredProvider {
+public struct R2StorageProvider: S3CompatibleProvider, RegisteredProvider {
     /// `storage.r2`.
     public struct Configuration: ProviderConfiguration {
         public static let keys = ["account_id", "bucket", "access_key_id", "secret_access_key", "endpoint"] + UploadTuning.keys
@@ -67,23 +67,5 @@ public struct R2StorageProvider: StorageProvider, RegisteredProvider {
                 provider: Self.providerName, endpoint: endpoint, signer: SigV4Signer(credentials: credentials, region: "auto"),
                 transport: context.transport, now: context.now),
             tuning: configuration.tuning)
-    }
-
-    public func upload<Body: AsyncSequence & Sendable>(
-        key: String, body: Body, contentType: String, contentLength: Int64?
-    ) async throws -> StoredObject where Body.Element == ByteBuffer {
-        try await storage.upload(key: key, body: body, contentType: contentType, contentLength: contentLength)
-    }
-
-    public func download(key: String) async throws -> ObjectDownload { try await storage.download(key: key) }
-
-    public func signedURL(key: String, method: SignedURL.Method, expiresIn: Int, contentType: String?) async throws -> SignedURL {
-        storage.signedURL(key: key, method: method, expiresIn: expiresIn, contentType: contentType)
-    }
-
-    public func delete(key: String) async throws { try await storage.delete(key: key) }
-
-    public func list(prefix: String, limit: Int, cursor: String?) async throws -> ObjectPage {
-        try await storage.list(prefix: prefix, limit: limit, cursor: cursor)
     }
 }

@@ -4,7 +4,7 @@ import SidecarCore
 
 /// Amazon S3, or any S3-compatible server through `endpoint` (with `path_style` where the
 /// server wants `/<bucket>/<key>`). Requests are signed with SigV4.
-public struct S3StorageProvider: StorageProvider, RegisteredProvider {
+public struct S3StorageProvider: S3CompatibleProvider, RegisteredProvider {
     /// `storage.s3`.
     public struct Configuration: ProviderConfiguration {
         public static let keys = ["bucket", "region", "access_key_id", "secret_access_key", "session_token", "endpoint", "path_style"]
@@ -73,23 +73,5 @@ public struct S3StorageProvider: StorageProvider, RegisteredProvider {
                 signer: SigV4Signer(credentials: credentials, region: configuration.region),
                 transport: context.transport, now: context.now),
             tuning: configuration.tuning)
-    }
-
-    public func upload<Body: AsyncSequence & Sendable>(
-        key: String, body: Body, contentType: String, contentLength: Int64?
-    ) async throws -> StoredObject where Body.Element == ByteBuffer {
-        try await storage.upload(key: key, body: body, contentType: contentType, contentLength: contentLength)
-    }
-
-    public func download(key: String) async throws -> ObjectDownload { try await storage.download(key: key) }
-
-    public func signedURL(key: String, method: SignedURL.Method, expiresIn: Int, contentType: String?) async throws -> SignedURL {
-        storage.signedURL(key: key, method: method, expiresIn: expiresIn, contentType: contentType)
-    }
-
-    public func delete(key: String) async throws { try await storage.delete(key: key) }
-
-    public func list(prefix: String, limit: Int, cursor: String?) async throws -> ObjectPage {
-        try await storage.list(prefix: prefix, limit: limit, cursor: cursor)
     }
 }
