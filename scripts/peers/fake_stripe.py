@@ -96,10 +96,14 @@ class FakeStripe:
             body = await resp.read()
             try:
                 json.loads(body)
-            except ValueError:  # aiohttp's plain-text 404/405 for a route localstripe lacks
-                path = path_and_query.split("?")[0]
-                return error(404, f"Unrecognized request URL ({request.method}: {path}). Please see "
-                                  "https://stripe.com/docs or we can help at https://support.stripe.com/.")
+            except ValueError:
+                if resp.status in (404, 405):  # aiohttp's plain-text answer: localstripe lacks the route
+                    path = path_and_query.split("?")[0]
+                    return error(404, f"Unrecognized request URL ({request.method}: {path}). Please see "
+                                      "https://stripe.com/docs or we can help at https://support.stripe.com/.")
+                # localstripe crashed (e.g. an unknown parameter on a subscription update raises
+                # TypeError there): answer as Stripe does for its own failures.
+                return error(resp.status, "An unknown error occurred", "api_error")
             return resp.status, body
 
     # -- control plane ----------------------------------------------------------------------
