@@ -9,6 +9,7 @@
 #   floor   — a minimal NIO server on a Unix socket answering fixed JSON
 #   direct  — the fast Resend-shaped fake vendor called directly over loopback TCP
 #   daemon  — the daemon's /email/send over its socket → the same fake vendor
+#   daemon1 — the same on one event-loop thread (SIDECAR_EVENT_LOOP_THREADS=1), as nginx's one worker
 #   nginx   — nginx on a Unix socket proxying to the same fake vendor (installed if missing)
 #   console — the daemon's /email/send with console email, /healthz, a 64 KiB filesystem upload
 # at 1,000 and 5,000 req/s and closed-loop with 1, 16 and 64 connections; then console sends
@@ -96,8 +97,11 @@ storage:
     root: $WORK/storage
 YAML
 "$BIN/sidecar" serve --config "$WORK/vendor.yaml" --log-level error --watch-interval 0 >/dev/null 2>&1 & DAEMON=$!; PIDS+=($DAEMON)
+# Daemon A1: daemon A's configuration on one event-loop thread (nginx above runs one worker).
+sed -e "s|$WORK/daemon.sock|$WORK/daemon1.sock|" -e "s|$WORK/vendor.db|$WORK/vendor1.db|" "$WORK/vendor.yaml" >"$WORK/vendor1.yaml"
+SIDECAR_EVENT_LOOP_THREADS=1 "$BIN/sidecar" serve --config "$WORK/vendor1.yaml" --log-level error --watch-interval 0 >/dev/null 2>&1 & DAEMON1=$!; PIDS+=($DAEMON1)
 "$BIN/sidecar" serve --config "$WORK/console.yaml" --log-level error --watch-interval 0 >/dev/null 2>&1 & CONSOLE=$!; PIDS+=($CONSOLE)
-wait_socket "$WORK/floor.sock"; wait_socket "$WORK/nginx.sock"; wait_socket "$WORK/daemon.sock"; wait_socket "$WORK/console.sock"
+wait_socket "$WORK/floor.sock"; wait_socket "$WORK/nginx.sock"; wait_socket "$WORK/daemon.sock"; wait_socket "$WORK/daemon1.sock"; wait_socket "$WORK/console.sock"
 wait_port "$VENDOR_PORT"
 
 SEND='{"to": "a@example.com", "subject": "Hi", "text": "Hello"}'
@@ -112,10 +116,11 @@ log "daemon idle: RssAnon $(status RssAnon "$DAEMON") kB, VmRSS $(status VmRSS "
 # run LABEL TARGET-ARGS… — one measurement; the daemon's CPU per 1,000 requests when it is in the path.
 run() {
   local label=$1; shift
-  local before after line requests
-  before=$(cpu_ticks "$DAEMON")
+  local before after line requests pid=$DAEMON
+  case $label in daemon1*) pid=$DAEMON1;; esac
+  before=$(cpu_ticks "$pid")
   line=$("$BIN/sidecar-loadgen" -d "$RUN_SECONDS" --label "$label" "$@")
-  after=$(cpu_ticks "$DAEMON")
+  after=$(cpu_ticks "$pid")
   requests=$(echo "$line" | grep -oE '[0-9]+ requests' | awk '{print $1}')
   case $label in daemon*) line="$line | daemon CPU $(awk -v a="$before" -v b="$after" -v t="$TICKS" -v n="$requests" 'BEGIN {printf "%.3f", (b - a) / t / n * 1000}') s per 1k req";; esac
   echo "$line" | tee -a "$RESULTS"
@@ -124,6 +129,7 @@ run() {
 FLOOR=(--unix "$WORK/floor.sock" --path /email/send --method POST --body "$SEND")
 DIRECT=(--tcp "127.0.0.1:$VENDOR_PORT" --path /emails --method POST --body "$SEND")
 VIA_DAEMON=(--unix "$WORK/daemon.sock" --path /email/send --method POST --body "$SEND")
+VIA_DAEMON1=(--unix "$WORK/daemon1.sock" --path /email/send --method POST --body "$SEND")
 VIA_NGINX=(--unix "$WORK/nginx.sock" --path /emails --method POST --body "$SEND")
 
 for rate in 1000 5000; do
@@ -131,6 +137,7 @@ for rate in 1000 5000; do
   run "floor   $rate/s" "${FLOOR[@]}" -c 16 --rate "$rate"
   run "direct  $rate/s" "${DIRECT[@]}" -c 16 --rate "$rate"
   run "daemon  $rate/s" "${VIA_DAEMON[@]}" -c 16 --rate "$rate"
+  run "daemon1 $rate/s" "${VIA_DAEMON1[@]}" -c 16 --rate "$rate"
   run "nginx   $rate/s" "${VIA_NGINX[@]}" -c 16 --rate "$rate"
 done
 for c in 1 16 64; do
@@ -138,6 +145,7 @@ for c in 1 16 64; do
   run "floor   c=$c" "${FLOOR[@]}" -c "$c"
   run "direct  c=$c" "${DIRECT[@]}" -c "$c"
   run "daemon  c=$c" "${VIA_DAEMON[@]}" -c "$c"
+  run "daemon1 c=$c" "${VIA_DAEMON1[@]}" -c "$c"
   run "nginx   c=$c" "${VIA_NGINX[@]}" -c "$c"
 done
 log "daemon after 64 connections: RssAnon $(status RssAnon "$DAEMON") kB, VmRSS $(status VmRSS "$DAEMON") kB"
