@@ -18,8 +18,9 @@ struct APIEnvelopeMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
+        // The request id goes into the few log lines a request writes, not into a copy of the
+        // logger's metadata on every request.
         context.requestID = Self.requestID(from: request)
-        context.logger[metadataKey: "sidecar.request_id"] = .string(context.requestID)
         let lease = holder.lease()
         defer { lease.release() }
         context.providers = lease.set
@@ -31,7 +32,9 @@ struct APIEnvelopeMiddleware: RouterMiddleware {
         } catch {
             let mapped = map(error, request: request, context: context)
             if mapped.code == .internalError {
-                context.logger.error("request failed", metadata: ["sidecar.error": .string(String(describing: type(of: error)))])
+                context.logger.error("request failed", metadata: [
+                    "sidecar.error": .string(String(describing: type(of: error))), "sidecar.request_id": .string(context.requestID),
+                ])
             }
             response = JSONResponse.error(mapped, requestID: context.requestID)
         }

@@ -26,7 +26,9 @@ struct PeerCredentialMiddleware: RouterMiddleware {
             throw SidecarError(.unauthorized, "the caller's credentials could not be read")
         }
         guard allowed.contains(Int(uid)) else {
-            context.logger.warning("refused a caller not in listen.allowed_uids", metadata: ["sidecar.peer_uid": .stringConvertible(uid)])
+            context.logger.warning("refused a caller not in listen.allowed_uids", metadata: [
+                "sidecar.peer_uid": .stringConvertible(uid), "sidecar.request_id": .string(context.requestID),
+            ])
             throw SidecarError(.unauthorized, "uid \(uid) is not allowed on this socket (listen.allowed_uids)")
         }
         return try await next(request, context)
