@@ -30,9 +30,35 @@ public struct VendorResponse: Sendable {
         }
     }
 
-    /// `Retry-After` in seconds (delta-seconds form), if the vendor sent one.
-    public var retryAfterSeconds: Int? {
-        headers.first(name: "retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    /// `Retry-After` in seconds, from either form RFC 9110 allows: delay-seconds, or an
+    /// HTTP-date (IMF-fixdate) counted from `now` (a date in the past is 0).
+    public func retryAfterSeconds(now: Date = Date()) -> Int? {
+        guard let value = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Int(value) { return max(seconds, 0) }
+        guard let date = Self.parseHTTPDate(value) else { return nil }
+        return max(Int(date.timeIntervalSince(now).rounded(.up)), 0)
+    }
+
+    /// `Retry-After` in seconds, counted from now.
+    public var retryAfterSeconds: Int? { retryAfterSeconds() }
+
+    /// Parses an IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT", let day = Int(parts[1]), (1...31).contains(day),
+              let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3]), year >= 1970 else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3, (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
+        // Days from 1970-01-01 to the date (proleptic Gregorian; H. Hinnant's days_from_civil).
+        let y = month < 2 ? year - 1 : year
+        let era = y / 400
+        let yearOfEra = y - era * 400
+        let m = month + 1
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]))
     }
 }
 
