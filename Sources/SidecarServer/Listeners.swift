@@ -19,7 +19,7 @@ struct Listeners {
     func apiRouter(requireBearer: Bool) -> Router<SidecarRequestContext> {
         let router = Router(context: SidecarRequestContext.self)
         let paths = DaemonRoutes.paths + EmailRoutes.paths + StorageRoutes.paths + PaymentsRoutes.paths + WebhookEventRoutes.paths
-        router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: Set(paths)))
+        router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: RoutePaths(paths)))
         if requireBearer {
             router.add(middleware: BearerTokenMiddleware())
         } else {
@@ -66,7 +66,8 @@ struct Listeners {
     func webhooksApplication(address: ListenAddress) -> some Service {
         let router = Router(context: SidecarRequestContext.self)
         router.add(middleware: APIEnvelopeMiddleware(
-            holder: holder, metrics: metrics, knownPaths: Set(["/healthz"] + StorageSignedRoutes.paths)))
+            holder: holder, metrics: metrics,
+            knownPaths: RoutePaths(["/healthz"] + StorageSignedRoutes.paths + WebhookIntakeRoutes.paths + SandboxPaymentsPageRoutes.paths)))
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         StorageSignedRoutes().register(on: router)
         SandboxPaymentsPageRoutes().register(on: router)

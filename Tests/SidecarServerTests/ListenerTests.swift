@@ -132,6 +132,13 @@ struct ListenerTests {
                 #expect(response.status == 404, "\(path) must not be served on the webhook listener")
                 #expect(response.errorCode == "not_found")
             }
+            // Its own routes with a wrong method are 405, parameters included.
+            for path in ["/webhooks/stripe", "/sandbox/payments/checkout/cs_x/pay", "/storage/signed"] {
+                let response = try await call(.DELETE, path)
+                #expect(response.status == 405, "\(path): \(response.text)")
+                #expect(response.errorCode == "method_not_allowed")
+            }
+            #expect(try await call(.GET, "/webhooks/stripe/extra").status == 404)
             #expect(captured.all.isEmpty)
         }
     }

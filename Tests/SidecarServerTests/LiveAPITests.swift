@@ -104,6 +104,8 @@ struct LiveAPITests {
             expectError(try await client.call(.GET, "/no/such/route"), 404, "not_found", "no route for GET /no/such/route")
             expectError(try await client.call(.DELETE, "/email/send"), 405, "method_not_allowed", "DELETE is not allowed on /email/send")
             expectError(try await client.call(.GET, "/email/send"), 405, "method_not_allowed")
+            expectError(try await client.call(.GET, "/webhooks/events/whe_1/replay"), 405, "method_not_allowed")
+            expectError(try await client.call(.GET, "/payments/checkout"), 405, "method_not_allowed")
             let big = #"{"to": "a@example.com", "subject": "s", "text": "\#(String(repeating: "x", count: 4096))"}"#
             expectError(try await client.post("/email/send", big), 413, "payload_too_large")
             expectError(try await client.post("/email/send", Self.send, headers: [("Idempotency-Key", "")]), 400, "invalid_request")

@@ -13,7 +13,7 @@ struct APIEnvelopeMiddleware: RouterMiddleware {
     let holder: ProviderSetHolder
     let metrics: ServerMetrics
     /// Paths served on this listener, to tell "wrong method" (405) from "no such route" (404).
-    let knownPaths: Set<String>
+    let knownPaths: RoutePaths
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -53,7 +53,7 @@ struct APIEnvelopeMiddleware: RouterMiddleware {
         case let error as HTTPError:
             switch error.status {
             case .notFound:
-                if knownPaths.contains(request.uri.path) {
+                if knownPaths.matches(request.uri.path) {
                     return SidecarError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path)")
                 }
                 return .notFound("no route for \(request.method) \(request.uri.path)")
@@ -97,3 +97,26 @@ struct APIEnvelopeMiddleware: RouterMiddleware {
     }
 }
 
+
+/// The path templates a listener serves (`/webhooks/:source`: a `:name` segment matches any one
+/// segment), for telling a wrong method from a missing route.
+struct RoutePaths: Sendable, ExpressibleByArrayLiteral {
+    private let exact: Set<String>
+    private let templates: [[Substring]]
+
+    init(_ paths: some Sequence<String>) {
+        exact = Set(paths.filter { !$0.contains(":") })
+        templates = paths.filter { $0.contains(":") }.map { $0.split(separator: "/") }
+    }
+
+    init(arrayLiteral paths: String...) { self.init(paths) }
+
+    func matches(_ path: String) -> Bool {
+        if exact.contains(path) { return true }
+        let segments = path.split(separator: "/")
+        return templates.contains { template in
+            template.count == segments.count
+                && zip(template, segments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
+        }
+    }
+}

@@ -8,8 +8,10 @@ import SidecarPayments
 /// the billing portal (cancel a subscription). A session id is all it takes to open a page, as
 /// with Stripe's hosted pages; the ids are long and random.
 struct SandboxPaymentsPageRoutes {
-    static let base = SandboxPaymentsProvider.pagesPath
-    static let paths = [base + "/checkout", base + "/portal"]
+    static let paths = [
+        "/sandbox/payments/checkout/:id", "/sandbox/payments/checkout/:id/pay", "/sandbox/payments/checkout/:id/cancel",
+        "/sandbox/payments/portal/:id", "/sandbox/payments/portal/:id/subscriptions/:subscription/cancel",
+    ]
 
     func register(on router: Router<SidecarRequestContext>) {
         router.get("/sandbox/payments/checkout/:id") { _, context in

@@ -10,7 +10,7 @@ struct WebhookEventRoutes {
     let store: any WebhookEventStore
     let doorbell: WebhookDoorbell
 
-    static let paths = ["/webhooks/events"]
+    static let paths = ["/webhooks/events", "/webhooks/events/:id/replay"]
     static let defaultLimit = 100
     static let maxLimit = 1000
 

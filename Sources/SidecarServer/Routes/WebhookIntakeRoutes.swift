@@ -9,6 +9,7 @@ import SidecarWebhooks
 /// `200 {"status": "accepted"}` (or `already_processed` for a repeat).
 struct WebhookIntakeRoutes {
     let intake: WebhookIntake
+    static let paths = ["/webhooks/:source"]
 
     func register(on router: Router<SidecarRequestContext>) {
         router.post("/webhooks/:source") { request, context in try await receive(request, context: context) }
