@@ -11,9 +11,16 @@ final class DaemonProcess: @unchecked Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    /// Starts `sidecar serve` on `directory`'s config (or `configPath`) and waits for the socket.
-    init(directory: TestDirectory, configPath: String? = nil, arguments: [String] = [], environment: [String: String] = [:]) async throws {
+    let socketPath: String
+
+    /// Starts `sidecar serve` on `directory`'s config (or `configPath`) and waits for the socket
+    /// (`socketPath`, else the directory's); `workingDirectory` is where relative paths start.
+    init(
+        directory: TestDirectory, configPath: String? = nil, arguments: [String] = [], environment: [String: String] = [:],
+        workingDirectory: String? = nil, socketPath: String? = nil
+    ) async throws {
         self.directory = directory
+        self.socketPath = socketPath ?? directory.socket
         stdoutPath = "\(directory.path)/stdout.log"
         stderrPath = "\(directory.path)/stderr.log"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -23,8 +30,9 @@ final class DaemonProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         try process.run()
-        let client = SocketClient(socketPath: directory.socket)
+        let client = SocketClient(socketPath: self.socketPath)
         for _ in 0..<200 {
             if (try? await client.call(.GET, "/healthz").status) == 200 { return }
             guard process.isRunning else { break }
@@ -33,7 +41,7 @@ final class DaemonProcess: @unchecked Sendable {
         Issue.record("the daemon did not come up: \(stderr)")
     }
 
-    var client: SocketClient { SocketClient(socketPath: directory.socket) }
+    var client: SocketClient { SocketClient(socketPath: socketPath) }
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
