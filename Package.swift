@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "SidecarCore", targets: ["SidecarCore"]),
         .library(name: "SidecarServer", targets: ["SidecarServer"]),
         .library(name: "SidecarStorage", targets: ["SidecarStorage"]),
+        .library(name: "SidecarEmail", targets: ["SidecarEmail"]),
+        .library(name: "SidecarWebhooks", targets: ["SidecarWebhooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
