@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SidecarStorage", targets: ["SidecarStorage"]),
         .library(name: "SidecarEmail", targets: ["SidecarEmail"]),
         .library(name: "SidecarWebhooks", targets: ["SidecarWebhooks"]),
+        .library(name: "SidecarPayments", targets: ["SidecarPayments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -80,6 +81,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Payments family: Stripe, and the offline sandbox with its checkout and portal pages.
+        .target(
+            name: "SidecarPayments",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // Inbound webhooks: vendor signature verifiers, durable intake, delivery to the application.
         .target(
             name: "SidecarWebhooks",
@@ -102,6 +114,7 @@ let package = Package(
                 "SidecarStore",
                 "SidecarEmail",
                 "SidecarStorage",
+                "SidecarPayments",
                 "SidecarWebhooks",
                 "CSidecarSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -170,6 +183,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SidecarPaymentsTests",
+            dependencies: ["SidecarPayments", "SidecarCore", "SidecarStore"]
+        ),
+        .testTarget(
             name: "SidecarWebhooksTests",
             dependencies: ["SidecarWebhooks", "SidecarStore"]
         ),
@@ -178,6 +195,7 @@ let package = Package(
             dependencies: [
                 "SidecarServer",
                 "SidecarStorage",
+                "SidecarPayments",
                 "SidecarWebhooks",
                 "SidecarStore",
                 .product(name: "Crypto", package: "swift-crypto"),

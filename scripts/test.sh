@@ -61,6 +61,12 @@ start_peer smtp 47027 "$VENV/bin/python" scripts/peers/smtp_server.py \
   --starttls-port 47587 --implicit-port 47465 --control-port 47027 --cert-dir "$RUN"
 export SIDECAR_TEST_SMTP_CONTROL_URL=http://127.0.0.1:47027 SIDECAR_TEST_SMTP_STARTTLS_PORT=47587
 export SIDECAR_TEST_SMTP_IMPLICIT_PORT=47465 SIDECAR_TEST_SMTP_CA_FILE=$RUN/smtp-cert.pem
+start_peer localstripe 47028 "$VENV/bin/python" scripts/peers/localstripe_server.py --port 47028
+start_peer fake-stripe 47029 "$VENV/bin/python" scripts/peers/fake_stripe.py --port 47029 \
+  --localstripe http://127.0.0.1:47028
+export SIDECAR_TEST_STRIPE_URL=http://127.0.0.1:47029 SIDECAR_TEST_LOCALSTRIPE_URL=http://127.0.0.1:47028
+log "fake Stripe checked with Stripe's own Python SDK"
+"$VENV/bin/python" scripts/peers/check_fake_stripe.py http://127.0.0.1:47029
 
 export SIDECAR_TEST_PYTHON=$VENV/bin/python SIDECAR_TEST_PEER_SCRIPTS=$ROOT/scripts/peers
 

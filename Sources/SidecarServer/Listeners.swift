@@ -18,7 +18,7 @@ struct Listeners {
     /// The full application API.
     func apiRouter(requireBearer: Bool) -> Router<SidecarRequestContext> {
         let router = Router(context: SidecarRequestContext.self)
-        let paths = DaemonRoutes.paths + EmailRoutes.paths + StorageRoutes.paths + WebhookEventRoutes.paths
+        let paths = DaemonRoutes.paths + EmailRoutes.paths + StorageRoutes.paths + PaymentsRoutes.paths + WebhookEventRoutes.paths
         router.add(middleware: APIEnvelopeMiddleware(holder: holder, metrics: metrics, knownPaths: Set(paths)))
         if requireBearer {
             router.add(middleware: BearerTokenMiddleware())
@@ -29,6 +29,7 @@ struct Listeners {
         DaemonRoutes(metrics: metrics, reloader: reloader).register(on: router)
         EmailRoutes(idempotency: idempotency).register(on: router)
         StorageRoutes(idempotency: idempotency).register(on: router)
+        PaymentsRoutes(idempotency: idempotency).register(on: router)
         WebhookEventRoutes(store: store, doorbell: webhooks.doorbell).register(on: router)
         return router
     }
@@ -68,6 +69,7 @@ struct Listeners {
             holder: holder, metrics: metrics, knownPaths: Set(["/healthz"] + StorageSignedRoutes.paths)))
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         StorageSignedRoutes().register(on: router)
+        SandboxPaymentsPageRoutes().register(on: router)
         WebhookIntakeRoutes(intake: webhooks).register(on: router)
         let logger = self.logger
         return Application(

@@ -52,5 +52,21 @@ enum StoreMigrations {
                 "CREATE INDEX webhook_events_due ON webhook_events (status, next_attempt_at)",
                 "CREATE INDEX webhook_events_received ON webhook_events (status, received_at)",
             ]),
+        StoreMigration(
+            version: 3, name: "payments_sandbox",
+            statements: [
+                """
+                CREATE TABLE payments_sandbox (
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    customer_id TEXT,
+                    state TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (kind, id)
+                )
+                """,
+                "CREATE INDEX payments_sandbox_customer ON payments_sandbox (customer_id, kind, created_at)",
+            ]),
     ]
 }

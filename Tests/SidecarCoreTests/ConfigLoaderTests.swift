@@ -125,6 +125,8 @@ struct ConfigLoaderTests {
         let loaded = try ConfigLoader(registry: Fixtures.registry, resolver: SecretReferenceResolver(environment: [:])).load(path: path)
         #expect(loaded.config.families[.email]?.providerNames == ["console"])
         #expect(loaded.config.families[.storage]?.providerNames == ["filesystem"])
+        #expect(loaded.config.families[.payments]?.providerNames == ["sandbox"])
+        #expect(loaded.config.webhooksListen?.description == "127.0.0.1:8090")
         #expect(loaded.config.storageMaxUploadBytes == 5 << 30)
         #expect(loaded.config.listen.socket == "./run/sidecar.sock")
     }

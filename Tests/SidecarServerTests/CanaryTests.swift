@@ -9,7 +9,7 @@ import Testing
 /// Distinctive secrets in every secret field; every endpoint and error path driven; then not one
 /// of them may appear in stdout, stderr, a response body or header, /metrics, /config or
 /// check-config output.
-@Suite("Secret canaries", .enabled(if: Peers.resend != nil && Peers.sendgrid != nil))
+@Suite("Secret canaries", .enabled(if: Peers.resend != nil && Peers.sendgrid != nil && Peers.stripe != nil))
 struct CanaryTests {
     @Test func noSecretLeavesTheDaemon() async throws {
         let directory = try TestDirectory()
@@ -18,11 +18,16 @@ struct CanaryTests {
             "CANARY_TCP_TOKEN": "cnry-tcp-token-5f1d", "CANARY_RESEND": "re_cnry_resend_8c2e", "CANARY_SENDGRID": "SG.cnry.sendgrid.77a1",
             "CANARY_SMTP": "cnry-smtp-pass-4b90", "CANARY_APP_SECRET": "whsec_Y25yeWFwcHNlY3JldA==",
             "CANARY_STRIPE": "whsec_cnry_stripe_0d3c", "CANARY_SENDGRID_PUB": "cnry-sendgrid-pubkey-6e2f",
+            "CANARY_STRIPE_KEY": "sk_test_cnry_stripe_key_3a7f",
         ]
         let fileCanary = "re_cnry_from_file_91ab"
         try directory.write("clerk_secret", fileCanary + "\n")
         let resend = try await FakeVendorNamespace.create(at: Peers.resend ?? "", apiKey: canaries["CANARY_RESEND"]!)
         let sendgrid = try await FakeVendorNamespace.create(at: Peers.sendgrid ?? "", apiKey: "SG.the.right.key")
+        // Stripe takes the canary key, then refuses it once (its 401 message masks part of a key).
+        let stripe = try await FakeVendorNamespace.create(
+            at: Peers.stripe ?? "", apiKey: canaries["CANARY_STRIPE_KEY"]!,
+            inject: [["status": .number(401), "count": .number(1), "path": .string("/v1/billing_portal/sessions")]])
         let port = try freePort()
         let config = """
             listen:
@@ -48,6 +53,11 @@ struct CanaryTests {
                 username: app
                 password: ${env:CANARY_SMTP}
                 max_attempts: 1
+            payments:
+              provider: stripe
+              stripe:
+                secret_key: ${env:CANARY_STRIPE_KEY}
+                base_url: \(stripe.baseURL)
             webhooks:
               deliver_to: http://127.0.0.1:1/hooks
               signing_secret: ${env:CANARY_APP_SECRET}
@@ -77,6 +87,11 @@ struct CanaryTests {
         record(try await client.post("/email/send", #"{"to": "#))
         record(try await client.post("/email/send", #"{"to": "a@example.com", "subject": "s", "text": "\#(String(repeating: "x", count: 5000))"}"#))
         record(try await client.call(.DELETE, "/email/send"))
+        let customer = try await client.post("/payments/customers", #"{"email": "a@example.com"}"#)
+        record(customer)
+        let customerID = customer.json?["id"]?.stringValue ?? "cus_none"
+        record(try await client.post("/payments/portal", #"{"customer_id": "\#(customerID)", "return_url": "https://app.test/a"}"#))
+        record(try await client.post("/payments/checkout", #"{"customer_id": "cus_missing", "mode": "payment", "line_items": [{"price_id": "price_1", "quantity": 1}], "success_url": "https://a.test/s", "cancel_url": "https://a.test/c"}"#))
         // Every vendor fails: resend 503s, sendgrid refuses the key, smtp is unreachable.
         let failing = try await FakeVendorNamespace.create(at: Peers.resend ?? "", apiKey: "x", inject: [["status": .number(503), "count": .number(5)]])
         record(try await client.call(.POST, "/config/reload"))

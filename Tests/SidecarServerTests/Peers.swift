@@ -16,11 +16,13 @@ enum Peers {
         "SIDECAR_TEST_SMTP_IMPLICIT_PORT", "SIDECAR_TEST_SMTP_CA_FILE",
         "SIDECAR_TEST_PYTHON", "SIDECAR_TEST_PEER_SCRIPTS", "SIDECAR_TEST_S3_ENDPOINT", "SIDECAR_TEST_S3_ACCESS_KEY_ID",
         "SIDECAR_TEST_S3_SECRET_ACCESS_KEY", "SIDECAR_TEST_GCS_ENDPOINT", "SIDECAR_TEST_GCS_CREDENTIALS",
-        "SIDECAR_TEST_GCS_TOKEN_STATS", "SIDECAR_TEST_GCS_EMULATOR_LOG",
+        "SIDECAR_TEST_GCS_TOKEN_STATS", "SIDECAR_TEST_GCS_EMULATOR_LOG", "SIDECAR_TEST_STRIPE_URL",
     ]
 
     static var resend: String? { environment["SIDECAR_TEST_RESEND_URL"] }
     static var sendgrid: String? { environment["SIDECAR_TEST_SENDGRID_URL"] }
+    /// The Stripe front (scripts/peers/fake_stripe.py) over localstripe.
+    static var stripe: String? { environment["SIDECAR_TEST_STRIPE_URL"] }
 
     /// The aiosmtpd peer: its control URL, ports and the CA file of its certificate (for `localhost`).
     struct SMTP: Sendable {

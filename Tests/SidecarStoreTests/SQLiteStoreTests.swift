@@ -27,12 +27,12 @@ struct SQLiteStoreTests {
     @Test func migrationsApplyOnceAndSurviveReopening() async throws {
         let path = Self.temporaryPath()
         try await Self.withStore(path: path) { (store: SQLiteStore) async throws in
-            #expect(try await store.schemaVersion() == 2)
+            #expect(try await store.schemaVersion() == 3)
             #expect(try await store.claim(scope: "/email/send", key: "k", fingerprint: "f", now: Date(), ttl: 60) == .claimed)
             try await store.complete(scope: "/email/send", key: "k", response: response)
         }
         try await Self.withStore(path: path) { (store: SQLiteStore) async throws in
-            #expect(try await store.schemaVersion() == 2)
+            #expect(try await store.schemaVersion() == 3)
             #expect(try await store.claim(scope: "/email/send", key: "k", fingerprint: "f", now: Date(), ttl: 60) == .replay(response))
         }
         // WAL mode is on.

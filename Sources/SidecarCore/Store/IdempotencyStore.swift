@@ -42,7 +42,7 @@ public protocol IdempotencyStore: Sendable {
 }
 
 /// The daemon's durable store: every store protocol behind one value, opened once per process.
-public protocol SidecarStore: IdempotencyStore, WebhookEventStore {
+public protocol SidecarStore: IdempotencyStore, WebhookEventStore, PaymentsSandboxStore {
     /// `sqlite` or `postgres`.
     var backend: String { get }
     /// The newest schema version applied.

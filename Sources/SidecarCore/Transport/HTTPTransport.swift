@@ -20,6 +20,16 @@ public struct VendorResponse: Sendable {
     /// The body as UTF-8 text.
     public var bodyText: String { String(buffer: body) }
 
+    /// What the vendor's retry header (`Stripe-Should-Retry`) says: nil when absent or unclear.
+    public func retryAdvice(header: String?) -> Bool? {
+        guard status >= 400, let header, let value = headers.first(name: header)?.lowercased() else { return nil }
+        switch value.trimmingCharacters(in: .whitespaces) {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
+
     /// `Retry-After` in seconds (delta-seconds form), if the vendor sent one.
     public var retryAfterSeconds: Int? {
         headers.first(name: "retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -38,10 +48,14 @@ public struct VendorCall: Sendable {
     /// idempotency key sent). Connection failures before sending are retried either way.
     public var safeToRepeat: Bool
     public var retry: RetryPolicy
+    /// A response header by which the vendor says whether to retry (`Stripe-Should-Retry`):
+    /// `true` retries whatever the status, `false` never retries; absent, 429 and 5xx retry.
+    public var retryAdviceHeader: String?
 
     public init(
         method: HTTPMethod, url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
-        timeout: Duration = .seconds(30), safeToRepeat: Bool, retry: RetryPolicy = RetryPolicy()
+        timeout: Duration = .seconds(30), safeToRepeat: Bool, retry: RetryPolicy = RetryPolicy(),
+        retryAdviceHeader: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -50,6 +64,7 @@ public struct VendorCall: Sendable {
         self.timeout = timeout
         self.safeToRepeat = safeToRepeat
         self.retry = retry
+        self.retryAdviceHeader = retryAdviceHeader
     }
 }
 
@@ -86,7 +101,7 @@ public struct HTTPTransport: Sendable {
             case .success(let response):
                 let vendorFailed = response.status >= 500
                 if vendorFailed { breaker?.recordFailure() } else { breaker?.recordSuccess() }
-                let retryable = response.status == 429 || vendorFailed
+                let retryable = response.retryAdvice(header: call.retryAdviceHeader) ?? (response.status == 429 || vendorFailed)
                 guard retryable, call.safeToRepeat, attempt < call.retry.maxAttempts else { return response }
                 var delay = call.retry.backoff(after: attempt)
                 if let seconds = response.retryAfterSeconds {

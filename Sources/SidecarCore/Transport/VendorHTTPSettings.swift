@@ -12,6 +12,13 @@ public struct VendorHTTPSettings: Sendable, Encodable {
     public var circuitFailureThreshold: Int
     public var circuitCoolDownSeconds: Int
 
+    public init(timeoutSeconds: Int = 30, maxAttempts: Int = 3, circuitFailureThreshold: Int = 5, circuitCoolDownSeconds: Int = 30) {
+        self.timeoutSeconds = timeoutSeconds
+        self.maxAttempts = maxAttempts
+        self.circuitFailureThreshold = circuitFailureThreshold
+        self.circuitCoolDownSeconds = circuitCoolDownSeconds
+    }
+
     public init(from reader: ConfigReader) {
         timeoutSeconds = reader.int("timeout_seconds", default: 30, range: 1...600)
         maxAttempts = reader.int("max_attempts", default: 3, range: 1...10)
