@@ -39,6 +39,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "StripeFormBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SidecarPayments", package: "sidecar"),
+            ],
+            path: "StripeFormBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "WebhookBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
