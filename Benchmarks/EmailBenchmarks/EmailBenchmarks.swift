@@ -53,6 +53,14 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    let decoded = try? RequestDecoding.decode(EmailSendRequest.self, from: sendBody)
+    Benchmark("Email: validate a decoded /email/send body") { benchmark in
+        guard let decoded else { fatalError("the /email/send fixture does not decode") }
+        for _ in benchmark.scaledIterations {
+            blackHole(try decoded.validated(defaultFrom: nil, limits: limits))
+        }
+    }
+
     let message = try? RequestDecoding.decode(EmailSendRequest.self, from: sendBody).validated(defaultFrom: nil, limits: limits)
     Benchmark("Email: Resend wire body, build + JSON encode") { benchmark in
         guard let message else { fatalError("the /email/send fixture does not validate") }
