@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "SidecarCore", targets: ["SidecarCore"]),
         .library(name: "SidecarServer", targets: ["SidecarServer"]),
         .library(name: "SidecarStorage", targets: ["SidecarStorage"]),
+        .library(name: "SidecarEmail", targets: ["SidecarEmail"]),
+        .library(name: "SidecarWebhooks", targets: ["SidecarWebhooks"]),
         .library(name: "SidecarPayments", targets: ["SidecarPayments"]),
     ],
     dependencies: [

@@ -15,6 +15,7 @@
 # at 1,000 and 5,000 req/s and closed-loop with 1, 16 and 64 connections; then console sends
 # with and without a reload every 100 ms; plus the daemon's memory and CPU per 1,000 requests.
 # Prints one line per run and writes .venv/run/bench/results.txt. Nothing here is pass/fail.
+# Micro-benchmarks of single hot pieces are separate: swift package --package-path Benchmarks benchmark
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -54,6 +54,36 @@ struct SigV4VectorTests {
         #expect(SigV4Encoding.encode("ü") == "%C3%BC")
         #expect(SigV4Encoding.canonicalQuery([("b", "2"), ("a", "x y"), ("a", "1")]) == "a=1&a=x%20y&b=2")
         #expect(SigV4Encoding.canonicalHeaderValue("  a   b  c ") == "a b c")
+        #expect(SigV4Encoding.canonicalHeaderValue("application/pdf") == "application/pdf")
+        #expect(SigV4Encoding.canonicalHeaderValue("a b ") == "a b")
+        #expect(SigV4Encoding.canonicalHeaderValue("\ta\tb") == "a\tb")
+        #expect(SigV4Encoding.canonicalHeaderValue("\u{00A0}Zoë\u{00A0}") == "Zoë")
+        #expect(SigV4Encoding.canonicalHeaderValue("") == "")
+    }
+
+    /// The timestamps are computed without `Calendar`; `Calendar` in UTC is the oracle here.
+    @Test func timestampsMatchTheGregorianCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        func expected(_ date: Date) -> (String, String) {
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let day = String(format: "%04d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+            let time = String(format: "%02d%02d%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+            return ("\(day)T\(time)Z", day)
+        }
+        // Epoch, leap days (2000, 2024), the turn of a century that is not a leap year (2100),
+        // the last second of a year, a fraction of a second, and one instant before 1970.
+        let fixed: [TimeInterval] = [0, 951_782_400, 951_868_799, 1_709_164_800, 1_735_689_599, 4_107_542_400, 1_795_000_000.75, -86_401]
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<2000).map { _ in TimeInterval(Int.random(in: 0...7_258_118_400, using: &generator)) }
+        for seconds in fixed + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            let (dateTime, day) = SigV4Encoding.timestamps(date)
+            let (wantedDateTime, wantedDay) = expected(date)
+            #expect(dateTime == wantedDateTime, "\(seconds)")
+            #expect(day == wantedDay, "\(seconds)")
+        }
+        #expect(SigV4Encoding.timestamps(Date(timeIntervalSince1970: 1_369_353_600)) == ("20130524T000000Z", "20130524"))
     }
 
     @Test func endpointAddressing() throws {

@@ -10,12 +10,13 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `addr` or `Name <addr>`; `nil` when the address is not a plausible mailbox.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // String (not Substring) for the checks below: String's own hasSuffix and lastIndex are faster.
+        let trimmed = String(text[...].trimmingWhitespace())
         var name: String?
         var address = trimmed
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            let display = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            let display = String(trimmed[..<open].trimmingWhitespace())
             let unquoted = display.hasPrefix("\""), closing = display.hasSuffix("\"")
             name = (unquoted && closing && display.count >= 2) ? String(display.dropFirst().dropLast()) : display
             if name?.isEmpty == true { name = nil }

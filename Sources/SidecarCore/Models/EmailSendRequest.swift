@@ -88,7 +88,7 @@ extension EmailSendRequest {
         }
 
         let subject = self.subject ?? ""
-        if subject.trimmingCharacters(in: .whitespaces).isEmpty { problem("subject", "is required") }
+        if subject[...].trimmingWhitespace().isEmpty { problem("subject", "is required") }
         if subject.count > limits.maxSubjectLength { problem("subject", "at most \(limits.maxSubjectLength) characters") }
         if subject.containsLineBreak { problem("subject", "must not contain line breaks") }
         if (html ?? "").isEmpty, (text ?? "").isEmpty { problem("html", "at least one of html or text is required") }

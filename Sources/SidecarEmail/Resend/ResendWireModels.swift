@@ -1,8 +1,9 @@
 import Foundation
 import SidecarCore
 
-/// The body of Resend's `POST /emails` (and one element of `/emails/batch`).
-struct ResendEmail: Encodable {
+/// The body of Resend's `POST /emails` (and one element of `/emails/batch`). Public only so that
+/// the micro-benchmarks (Benchmarks/) can measure building and encoding it.
+public struct ResendEmail: Encodable {
     struct Attachment: Encodable {
         var filename: String
         var content: String
@@ -37,7 +38,8 @@ struct ResendEmail: Encodable {
             && text.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-" }
     }
 
-    init(_ message: EmailMessage) throws(SidecarError) {
+    /// The wire body of `message`; fails on tags Resend refuses.
+    public init(_ message: EmailMessage) throws(SidecarError) {
         for (name, value) in message.tags where !Self.isValidTagText(name) || !Self.isValidTagText(value) {
             throw SidecarError(
                 .invalidRequest, "tags.\(name): resend accepts only ASCII letters, digits, `_` and `-` in tag names and values",
