@@ -70,16 +70,17 @@ extension StripeParameter: ExpressibleByStringLiteral, ExpressibleByIntegerLiter
 /// of scalars, booleans as `true`/`false`, keys and values percent-encoded as UTF-8 (brackets
 /// included). Empty objects and lists send nothing.
 public enum StripeFormEncoder {
-    /// The request body for `parameters`.
+    /// The request body for `parameters`, built in one buffer.
     public static func encode(_ parameters: StripeParameters) -> String {
-        var body = ""
+        var body: [UInt8] = []
+        body.reserveCapacity(256)
         for (name, value) in pairs(parameters) {
-            if !body.isEmpty { body += "&" }
-            body += percentEncode(name)
-            body += "="
-            body += percentEncode(value)
+            if !body.isEmpty { body.append(UInt8(ascii: "&")) }
+            appendPercentEncoded(name, to: &body)
+            body.append(UInt8(ascii: "="))
+            appendPercentEncoded(value, to: &body)
         }
-        return body
+        return String(decoding: body, as: UTF8.self)
     }
 
     /// The flattened `(key, value)` pairs before percent-encoding, in order.
@@ -111,18 +112,21 @@ public enum StripeFormEncoder {
 
     /// Percent-encodes everything but RFC 3986's unreserved characters, byte by byte of UTF-8.
     public static func percentEncode(_ text: String) -> String {
-        var encoded = [UInt8]()
-        encoded.reserveCapacity(text.utf8.count)
+        var encoded: [UInt8] = []
+        appendPercentEncoded(text, to: &encoded)
+        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    private static func appendPercentEncoded(_ text: String, to buffer: inout [UInt8]) {
         for byte in text.utf8 {
             if isUnreserved(byte) {
-                encoded.append(byte)
+                buffer.append(byte)
             } else {
-                encoded.append(UInt8(ascii: "%"))
-                encoded.append(hexDigits[Int(byte >> 4)])
-                encoded.append(hexDigits[Int(byte & 0x0F)])
+                buffer.append(UInt8(ascii: "%"))
+                buffer.append(hexDigits[Int(byte >> 4)])
+                buffer.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return String(decoding: encoded, as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
