@@ -26,13 +26,35 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         self.address = address
     }
 
-    /// `local@domain.tld` with no spaces, control characters, or a second `@`.
+    /// `local@domain.tld` with no spaces, control characters, or a second `@`; checked on the
+    /// UTF-8 bytes in one pass (every byte this refuses is ASCII, so multi-byte characters pass).
     static func isPlausible(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, address.utf8.count <= 254 else { return false }
-        let domain = parts[1]
-        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else { return false }
-        return !address.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" || $0.value == 0x7F }
+        let bytes = address.utf8
+        guard bytes.count <= 254 else { return false }
+        var at: String.UTF8View.Index?
+        var previous: UInt8 = 0
+        var domainHasDot = false
+        for index in bytes.indices {
+            let byte = bytes[index]
+            switch byte {
+            case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"):
+                return false
+            case UInt8(ascii: "@"):
+                guard at == nil else { return false }
+                at = index
+            case UInt8(ascii: "."):
+                if at != nil {
+                    // A dot right after the `@` or after another dot in the domain.
+                    if previous == UInt8(ascii: "@") || previous == UInt8(ascii: ".") { return false }
+                    domainHasDot = true
+                }
+            default: break
+            }
+            previous = byte
+        }
+        guard let at, at != bytes.startIndex, domainHasDot, previous != UInt8(ascii: ".") else { return false }
+        let local = address[..<at]
+        return local.utf8.count <= 64 || local.count <= 64
     }
 
     /// The RFC 5322 form: `"Name" <addr>` or `addr`.
