@@ -49,6 +49,10 @@ public struct SandboxPaymentsProvider: PaymentsProvider, RegisteredProvider {
     /// `path` under the public URL, or the bare path for the route to complete.
     func pageURL(_ path: String) -> String { (publicURL ?? "") + Self.pagesPath + path }
 
+    /// Whether page URLs carry their address (`public_url`); otherwise the daemon puts the
+    /// webhook listener's in front.
+    public var hasPublicURL: Bool { publicURL != nil }
+
     var timestamp: Int { Int(now().timeIntervalSince1970) }
 
     public func createCustomer(_ customer: NewCustomer, idempotencyKey: String?) async throws -> Customer {

@@ -19,7 +19,7 @@ struct PaymentsRoutes {
             }
         }
         router.post("/payments/checkout") { request, context in
-            try await run(request, context: context, { try decode(PaymentsRequests.CheckoutBody.self, $0).validated() }) {
+            try await run(request, context: context, pages: true, { try decode(PaymentsRequests.CheckoutBody.self, $0).validated() }) {
                 checkout, provider, key in
                 let session = try await provider.createCheckout(checkout, idempotencyKey: key)
                 return try JSONPayload(CheckoutAnswer(
@@ -27,7 +27,7 @@ struct PaymentsRoutes {
             }
         }
         router.post("/payments/portal") { request, context in
-            try await run(request, context: context, { try decode(PaymentsRequests.PortalBody.self, $0).validated() }) {
+            try await run(request, context: context, pages: true, { try decode(PaymentsRequests.PortalBody.self, $0).validated() }) {
                 portal, provider, key in
                 let url = try await provider.createPortal(customerID: portal.customerID, returnURL: portal.returnURL, idempotencyKey: key)
                 return try JSONPayload(PortalAnswer(url: SandboxPageURL.complete(url, context: context), provider: provider.name))
@@ -44,13 +44,15 @@ struct PaymentsRoutes {
     }
 
     /// Validates the body with `validate` before anything else happens, then runs the call once
-    /// per idempotency key with the provider of the request's snapshot.
+    /// per idempotency key with the provider of the request's snapshot. `pages`: the answer is a
+    /// page URL, which the sandbox can hand out only with an address to put in front.
     private func run<Input>(
-        _ request: Request, context: SidecarRequestContext, _ validate: (ByteBuffer) throws -> Input,
+        _ request: Request, context: SidecarRequestContext, pages: Bool = false, _ validate: (ByteBuffer) throws -> Input,
         operation: @escaping (Input, any PaymentsProvider, String?) async throws -> JSONPayload
     ) async throws -> Response {
         let key = try IdempotentExecution.key(of: request)
         guard let provider = try context.providerSet().payments else { throw SidecarError.familyNotConfigured("payments") }
+        if pages { try SandboxPageURL.checkAddress(of: provider, context: context) }
         let raw = try await JSONResponse.collect(request, context: context)
         let input = try validate(raw)
         return try await idempotency.run(key: key, request: request, body: raw) { try await operation(input, provider, key) }
@@ -83,14 +85,24 @@ struct PaymentsRoutes {
 /// The sandbox answers its pages' paths when it has no `public_url`: the webhook listener's
 /// address goes in front.
 enum SandboxPageURL {
+    /// Refuses before anything is created when the sandbox's pages would have no address.
+    static func checkAddress(of provider: any PaymentsProvider, context: SidecarRequestContext) throws {
+        guard let sandbox = provider as? SandboxPaymentsProvider, !sandbox.hasPublicURL else { return }
+        _ = try listenerAddress(context)
+    }
+
     static func complete(_ url: String, context: SidecarRequestContext) throws -> String {
         guard url.hasPrefix("/") else { return url }
+        return "http://\(try listenerAddress(context).description)" + url
+    }
+
+    private static func listenerAddress(_ context: SidecarRequestContext) throws -> ListenAddress {
         guard let address = try context.providerSet().loaded.config.webhooksListen else {
             throw SidecarError(
                 .providerUnavailable,
                 "the sandbox's checkout and portal pages are served on webhooks_listen: set it, or payments.sandbox.public_url",
                 provider: SandboxPaymentsProvider.providerName)
         }
-        return "http://\(address.description)" + url
+        return address
     }
 }

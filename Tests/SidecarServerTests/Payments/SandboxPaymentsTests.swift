@@ -168,6 +168,10 @@ struct SandboxPaymentsTests {
                 """)
             #expect(checkout.status == 503)
             #expect(checkout.errorMessage?.contains("webhooks_listen") == true, "\(checkout.text)")
+            // Customers have no page: they are created as usual; the portal is refused like checkout.
+            let customerID = try await PaymentsConformanceTests.customer(client)
+            let portal = try await client.post("/payments/portal", #"{"customer_id": "\#(customerID)", "return_url": "https://app.test/a"}"#)
+            #expect(portal.status == 503 && portal.errorMessage?.contains("public_url") == true, "\(portal.text)")
         }
         try await LiveDaemon.run(config: {
             LiveDaemon.config($0, extra: "payments:\n  provider: sandbox\n  sandbox:\n    public_url: https://pay.acme.test/")
