@@ -1,3 +1,5 @@
+import SidecarCore
+
 /// One value of Stripe's v1 request parameters: a scalar, a nested object, or a list.
 ///
 /// Build them with literals: `["mode": "subscription", "line_items": [["price": "price_1", "quantity": 2]]]`.
@@ -68,7 +70,7 @@ extension StripeParameter: ExpressibleByStringLiteral, ExpressibleByIntegerLiter
 /// Encodes parameters in Stripe's v1 bracket form (`application/x-www-form-urlencoded`):
 /// `a[b][c]=v` for nested objects, `items[0][price]=…` for lists of objects, `expand[]=x` for lists
 /// of scalars, booleans as `true`/`false`, keys and values percent-encoded as UTF-8 (brackets
-/// included). Empty objects and lists send nothing.
+/// included, ``PercentEncoding``). Empty objects and lists send nothing.
 public enum StripeFormEncoder {
     /// The request body for `parameters`, built in one buffer.
     public static func encode(_ parameters: StripeParameters) -> String {
@@ -76,9 +78,9 @@ public enum StripeFormEncoder {
         body.reserveCapacity(256)
         for (name, value) in pairs(parameters) {
             if !body.isEmpty { body.append(UInt8(ascii: "&")) }
-            appendPercentEncoded(name, to: &body)
+            PercentEncoding.append(name, to: &body)
             body.append(UInt8(ascii: "="))
-            appendPercentEncoded(value, to: &body)
+            PercentEncoding.append(value, to: &body)
         }
         return String(decoding: body, as: UTF8.self)
     }
@@ -107,37 +109,6 @@ public enum StripeFormEncoder {
             for (index, element) in elements.enumerated() {
                 flatten(element, key: scalars ? "\(key)[]" : "\(key)[\(index)]", into: &pairs)
             }
-        }
-    }
-
-    /// Percent-encodes everything but RFC 3986's unreserved characters, byte by byte of UTF-8.
-    public static func percentEncode(_ text: String) -> String {
-        var encoded: [UInt8] = []
-        appendPercentEncoded(text, to: &encoded)
-        return String(decoding: encoded, as: UTF8.self)
-    }
-
-    private static func appendPercentEncoded(_ text: String, to buffer: inout [UInt8]) {
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                buffer.append(byte)
-            } else {
-                buffer.append(UInt8(ascii: "%"))
-                buffer.append(hexDigits[Int(byte >> 4)])
-                buffer.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-    }
-
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-            true
-        default:
-            false
         }
     }
 }

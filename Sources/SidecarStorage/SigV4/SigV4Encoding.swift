@@ -1,37 +1,15 @@
 import Foundation
+import SidecarCore
 
 /// The URI encoding of AWS Signature Version 4 (and of Google's V4 signing, which copies it).
 ///
 /// The unreserved set `A–Z a–z 0–9 - _ . ~` stays as it is; every other byte of the UTF-8 form
 /// becomes `%XX` with uppercase hex, so a space is `%20` and never `+`.
 public enum SigV4Encoding {
-    private static let hex = Array("0123456789ABCDEF".utf8)
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-             UInt8(ascii: "."), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Encodes `text`; `/` stays literal when `keepSlash` (object paths), else becomes `%2F`.
+    /// Encodes `text` (``PercentEncoding``); `/` stays literal when `keepSlash` (object paths),
+    /// else becomes `%2F`.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if isUnreserved(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
-                bytes.append(byte)
-            } else {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentEncoding.encode(text, keepSlash: keepSlash)
     }
 
     /// The canonical query string: every name and value encoded, sorted by name then value.
