@@ -148,7 +148,8 @@ public struct SandboxPaymentsProvider: PaymentsProvider, RegisteredProvider {
     func event<Object: Encodable & Sendable>(id: String, type: String, object: Object) throws -> WebhookEventDraft {
         let envelope = SandboxObjects.Event(id: id, created: timestamp, type: type, data: .init(object: object))
         return WebhookEventDraft(
-            source: Self.eventSource, eventID: id, type: type, unifiedType: Self.unifiedTypes[type],
+            // The pipeline fills the unified type: it maps the `sandbox` source as Stripe.
+            source: Self.eventSource, eventID: id, type: type, unifiedType: nil,
             payload: try SandboxObjects.encode(envelope), createdAt: now())
     }
 
@@ -160,11 +161,4 @@ public struct SandboxPaymentsProvider: PaymentsProvider, RegisteredProvider {
         }
         _ = try await sink.emit(drafts)
     }
-
-    static let unifiedTypes = [
-        "checkout.session.completed": "payments.checkout.completed",
-        "customer.subscription.created": "payments.subscription.created",
-        "customer.subscription.updated": "payments.subscription.updated",
-        "customer.subscription.deleted": "payments.subscription.deleted",
-    ]
 }

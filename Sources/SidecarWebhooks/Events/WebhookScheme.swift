@@ -12,9 +12,10 @@ public enum WebhookScheme: String, Sendable, Hashable, CaseIterable {
     case standard
 
     /// The scheme a source name implies when `scheme` is not set (`standard` for unknown names).
+    /// `sandbox` is the offline payments provider, whose events are Stripe's shapes and types.
     public static func `default`(forSource name: String) -> WebhookScheme {
         switch name {
-        case "stripe": .stripe
+        case "stripe", "sandbox": .stripe
         case "resend", "clerk": .svix
         case "sendgrid": .sendgrid
         default: .standard
