@@ -55,8 +55,8 @@ extension EmailSendRequest {
     /// Validates every field and builds the message; all problems are reported together, each
     /// naming its field (prefixed with `fieldPrefix`, e.g. `messages[2].`).
     public func validated(defaultFrom: String?, limits: EmailLimits = EmailLimits(), fieldPrefix: String = "") throws(SidecarError) -> EmailMessage {
-        var problems: [String] = []
-        func problem(_ field: String, _ message: String) { problems.append("\(fieldPrefix)\(field): \(message)") }
+        var problems = FieldProblems(fieldPrefix: fieldPrefix)
+        func problem(_ field: String, _ message: String) { problems.add(field, message) }
 
         func addresses(_ field: String, _ list: StringOrList?) -> [EmailAddress] {
             var result: [EmailAddress] = []
@@ -129,7 +129,8 @@ extension EmailSendRequest {
             problem("tags.\(name)", "names and values must be 1 to 256 characters")
         }
 
-        guard problems.isEmpty, let sender else { throw .invalidRequest(problems.joined(separator: "; ")) }
+        try problems.check()
+        guard let sender else { throw .invalidRequest("\(fieldPrefix)from: is required") }
         return EmailMessage(
             from: sender, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject,
             html: html.flatMap { $0.isEmpty ? nil : $0 }, text: text.flatMap { $0.isEmpty ? nil : $0 },

@@ -10,7 +10,7 @@ public enum PaymentsRequests {
         public var metadata: [String: String]?
 
         public func validated() throws(SidecarError) -> NewCustomer {
-            var problems = Problems()
+            var problems = FieldProblems()
             let email = problems.email(email, field: "email", required: true)
             if let name, name.count > 256 { problems.add("name", "at most 256 characters") }
             problems.metadata(metadata)
@@ -44,7 +44,7 @@ public enum PaymentsRequests {
         static let maxLineItems = 100
 
         public func validated() throws(SidecarError) -> NewCheckout {
-            var problems = Problems()
+            var problems = FieldProblems()
             let modes = NewCheckout.Mode.allCases.map(\.rawValue).joined(separator: ", ")
             let mode: NewCheckout.Mode?
             switch self.mode {
@@ -94,7 +94,7 @@ public enum PaymentsRequests {
         enum CodingKeys: String, CodingKey { case customerID = "customer_id", returnURL = "return_url" }
 
         public func validated() throws(SidecarError) -> (customerID: String, returnURL: String) {
-            var problems = Problems()
+            var problems = FieldProblems()
             let customer = problems.identifier(customerID, field: "customer_id", required: true)
             problems.url(returnURL, field: "return_url")
             try problems.check()
@@ -109,82 +109,10 @@ public enum PaymentsRequests {
         enum CodingKeys: String, CodingKey { case subscriptionID = "subscription_id", atPeriodEnd = "at_period_end" }
 
         public func validated() throws(SidecarError) -> (id: String, atPeriodEnd: Bool) {
-            var problems = Problems()
+            var problems = FieldProblems()
             let id = problems.identifier(subscriptionID, field: "subscription_id", required: true)
             try problems.check()
             return (id ?? "", atPeriodEnd ?? false)
-        }
-    }
-}
-
-/// Collects field problems; `check()` throws them as one `400 invalid_request`.
-struct Problems {
-    private var messages: [String] = []
-
-    mutating func add(_ field: String, _ message: String) { messages.append("\(field): \(message)") }
-
-    func check() throws(SidecarError) {
-        guard !messages.isEmpty else { return }
-        var error = SidecarError.invalidRequest(messages.joined(separator: "; "))
-        if messages.count > 1 { error.problems = messages }
-        throw error
-    }
-
-    /// A vendor object id (`cus_…`, `sub_…`, `price_…`): letters, digits and `_`, so it can never
-    /// reach another path of the vendor's API.
-    mutating func identifier(_ value: String?, field: String, required: Bool) -> String? {
-        guard let value else {
-            if required { add(field, "is required") }
-            return nil
-        }
-        guard !value.isEmpty, value.utf8.count <= 255, value.utf8.allSatisfy(Self.isIdentifierByte) else {
-            add(field, "expected an id of letters, digits, `_` or `-`")
-            return nil
-        }
-        return value
-    }
-
-    static func isIdentifierByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "_"), UInt8(ascii: "-"):
-            true
-        default: false
-        }
-    }
-
-    mutating func email(_ value: String?, field: String, required: Bool) -> String? {
-        guard let value else {
-            if required { add(field, "is required") }
-            return nil
-        }
-        guard EmailAddress.isPlausible(value), value.count <= 512 else {
-            add(field, "expected an email address")
-            return nil
-        }
-        return value
-    }
-
-    /// A required absolute `http(s)` URL.
-    mutating func url(_ value: String?, field: String) {
-        guard let value else { return add(field, "is required") }
-        let lower = value.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), value.count > 8, value.utf8.count <= 5000,
-            !value.contains(where: { $0.isWhitespace })
-        else { return add(field, "expected an absolute http:// or https:// URL") }
-    }
-
-    /// Stripe's metadata rules, which the sandbox keeps too: at most 50 keys, keys up to 40
-    /// characters without square brackets, values up to 500 characters.
-    mutating func metadata(_ values: [String: String]?) {
-        guard let values else { return }
-        if values.count > 50 { add("metadata", "at most 50 keys, got \(values.count)") }
-        for key in values.keys.sorted() {
-            if key.isEmpty || key.count > 40 || key.contains("[") || key.contains("]") {
-                add("metadata.\(key)", "keys are 1 to 40 characters without `[` or `]`")
-            } else if let value = values[key], value.count > 500 {
-                add("metadata.\(key)", "at most 500 characters")
-            }
         }
     }
 }
