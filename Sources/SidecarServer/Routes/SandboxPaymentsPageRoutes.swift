@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import NIOCore
 import SidecarCore
@@ -19,8 +18,8 @@ struct SandboxPaymentsPageRoutes {
             return html(SandboxPages.checkout(view))
         }
         router.post("/sandbox/payments/checkout/:id/pay") { request, context in
-            let email = try await formField("email", of: request, context: context)
-            return redirect(to: try await sandbox(context).pay(checkoutID: try id(context), email: email))
+            let form = try await payForm(request, context: context)
+            return redirect(to: try await sandbox(context).pay(checkoutID: try id(context), email: form.email.flatMap { $0.isEmpty ? nil : $0 }))
         }
         router.post("/sandbox/payments/checkout/:id/cancel") { _, context in
             redirect(to: try await sandbox(context).abandon(checkoutID: try id(context)))
@@ -58,14 +57,17 @@ struct SandboxPaymentsPageRoutes {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
-    /// One field of an `application/x-www-form-urlencoded` body, if present and not empty.
-    private func formField(_ name: String, of request: Request, context: SidecarRequestContext) async throws -> String? {
+    /// The Pay form (`application/x-www-form-urlencoded`): an email when the page asked for one.
+    struct PayForm: Decodable {
+        var email: String?
+    }
+
+    private func payForm(_ request: Request, context: SidecarRequestContext) async throws -> PayForm {
         let body = try await JSONResponse.collect(request, context: context)
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            if parts.count == 2, decode(parts[0]) == name, let value = decode(parts[1]), !value.isEmpty { return value }
+        do {
+            return try URLEncodedFormDecoder().decode(PayForm.self, from: String(buffer: body))
+        } catch {
+            throw SidecarError.invalidRequest("body: not a form (application/x-www-form-urlencoded)")
         }
-        return nil
     }
 }
