@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Config, secrets, provider protocols, unified models, errors, HTTP transport, registry.
@@ -43,12 +46,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Persistence behind protocols: SQLite (embedded default).
+        // Persistence behind protocols: SQLite (embedded default) and PostgreSQL (shared by replicas).
         .target(
             name: "SidecarStore",
             dependencies: [
                 "SidecarCore",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -92,6 +96,43 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
+        // Auth family: the built-in accounts, Auth0 and Clerk.
+        .target(
+            name: "SidecarAuth",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Monitoring family: Sentry, Datadog and console behind one batching pipeline.
+        .target(
+            name: "SidecarMonitoring",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // API keys for the application's own customers: issue, hash, verify, rotate, revoke.
+        .target(
+            name: "SidecarAPIKeys",
+            dependencies: [
+                "SidecarCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Inbound webhooks: vendor signature verifiers, durable intake, delivery to the application.
         .target(
             name: "SidecarWebhooks",
@@ -116,6 +157,9 @@ let package = Package(
                 "SidecarStorage",
                 "SidecarPayments",
                 "SidecarWebhooks",
+                "SidecarAuth",
+                "SidecarMonitoring",
+                "SidecarAPIKeys",
                 "CSidecarSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,0 +1,2 @@
+// API keys for the application's own customers.
+import Crypto

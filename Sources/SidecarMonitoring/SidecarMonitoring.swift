@@ -1,0 +1,2 @@
+// The monitoring family: Sentry, Datadog and console behind one batching pipeline.
+import CompressNIO
